@@ -1,0 +1,68 @@
+"""Bytes to text lines with their original numbers: the only place that decodes."""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+
+from hankkeet.model import Line, SourceInfo
+
+
+class SourceError(Exception):
+    """Input that cannot be used at all; the CLI turns it into one message and exit status 2."""
+
+
+class SourceDecodeError(SourceError):
+    """The bytes are not text in the expected encoding."""
+
+
+class BinaryInputError(SourceError):
+    """The input holds NUL bytes: it is a binary file, not a listing."""
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Non-breaking and other odd spaces, tabs and control characters all become one plain space.
+_ODD_SPACE = re.compile(r"[\t\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r" {2,}")
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; refuse binary data."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise SourceDecodeError(f"not valid UTF-16 at byte {err.start}") from None
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise BinaryInputError(f"binary data (a NUL byte at offset {offset}), not a text listing")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SourceDecodeError(f"not valid UTF-8 at byte offset {err.start}") from None
+
+
+def clean(text: str) -> str:
+    """Normalise one line: NFC, odd spaces and tabs to one space, controls dropped, ends trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text))
+    return _SPACES.sub(" ", _ODD_SPACE.sub(" ", text)).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on CRLF, CR or LF and clean each line, keeping 1-based original line numbers."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    parts = _LINE_BREAK.split(text)
+    if parts and parts[-1] == "":
+        parts.pop()  # a final line break does not start another line
+    return [Line(number, clean(part)) for number, part in enumerate(parts, start=1)]
+
+
+def read(data: bytes, file: str) -> tuple[list[Line], SourceInfo]:
+    """Decode and split a listing; describe it (name, SHA-256, line count) for provenance."""
+    lines = split_lines(decode(data))
+    return lines, SourceInfo(file=file, sha256=hashlib.sha256(data).hexdigest(), lines=len(lines))
