@@ -73,6 +73,7 @@ class Place:
     region: str | None = None
     runner_up: str | None = None
     margin: float | None = None
+    named_code: str | None = None  # for an organisation: the municipality its name refers to
     note: str | None = None
 
 

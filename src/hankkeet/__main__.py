@@ -1,0 +1,4 @@
+"""python -m hankkeet"""
+from hankkeet.cli import main
+
+main()

@@ -1,0 +1,288 @@
+"""The gazetteer: load the shipped municipality reference and resolve a raw place string.
+
+Stages run from most to least certain: override, exact Finnish name, Swedish name, inflected
+(genitive + head word) form, organisation head words, former municipality, and last fuzzy matching
+with a cutoff and a margin. A wrong code is worse than none, so ambiguous strings get no code.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+
+import regex
+from rapidfuzz import fuzz, process
+
+from hankkeet.model import Place
+
+#: The list in force (Statistics Finland kunta_1_20250101; unchanged on 2026-01-01).
+VALID_ON = "2025-01-01"
+#: Fuzzy matches below this rapidfuzz ``fuzz.ratio`` score are refused.
+FUZZY_CUTOFF = 88.0
+#: A fuzzy match must beat the best other municipality by this many points.
+FUZZY_MARGIN = 5.0
+#: Strings shorter than this are never fuzzy-matched (too many near neighbours).
+FUZZY_MIN_LENGTH = 5
+
+#: Short forms people write for official names that carry a qualifier.
+SHORT_FORMS: Mapping[str, tuple[str, ...]] = {
+    "284": ("Koski",),  # Koski Tl; Koski Hl became Hämeenkoski in 1995 and was merged in 2016
+    "478": ("Maarianhamina",),  # Maarianhamina - Mariehamn
+    "599": ("Pedersöre",),  # Pedersören kunta
+}
+_FI_HEADS = ("kunta", "kaupunki", "kunnan", "kaupungin")
+_SV_HEADS = ("kommun", "stad", "kommuns", "stads")
+
+# Organisation head words: a token that is or ends with one of these names an organisation.
+_REGIONAL = (
+    "kuntayhtymä", "yhtymä", "liitto", "maakuntaliitto", "seutukunta", "sote", "hyvinvointialue",
+    "kommunalförbund", "samkommun", "förbund", "välfärdsområde",
+)
+_ORG_HEADS = _REGIONAL + (
+    "kirjasto", "museo", "opisto", "koulu", "lukio", "yliopisto", "korkeakoulu", "säätiö", "yhdistys",
+    "keskus", "virasto", "laitos", "palvelut", "bibliotek", "museum", "skola", "stiftelse", "förening",
+)
+_ORG_TOKENS = ("oy", "oyj", "ab", "ry", "rf", "ltd", "inc")
+_ORG_HEAD = regex.compile(
+    r"(?:" + "|".join(sorted(_ORG_HEADS, key=len, reverse=True)) + r")$"
+)
+_PAREN = regex.compile(r"(?P<outer>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*")
+_DASHES = regex.compile(r"[\u2010-\u2015\u2212]")
+_PUNCT_ENDS = regex.compile(r"^[\s.,;:!?\"'”“»«]+|[\s.,;:!?\"'”“»«]+$")
+
+
+def key(text: str) -> str:
+    """Normalise for lookup: NFC, one kind of dash, no edge punctuation, one space, casefolded."""
+    text = unicodedata.normalize("NFC", text)
+    text = _PUNCT_ENDS.sub("", _DASHES.sub("-", text))
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name_fi: str
+    name_sv: str
+    region_code: str
+    region_fi: str
+    region_sv: str
+    genitive_fi: str
+    is_city: bool
+
+
+@dataclass(frozen=True)
+class FormerMunicipality:
+    code: str
+    name_fi: str
+    name_sv: str
+    abolished_on: str
+    merged_into: tuple[str, ...]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("hankkeet").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def load_municipalities() -> list[Municipality]:
+    """The municipalities in force, from the shipped reference table."""
+    return [
+        Municipality(
+            r["code"], r["name_fi"], r["name_sv"], r["region_code"], r["region_fi"], r["region_sv"],
+            r["genitive_fi"], r["is_city"] == "1",
+        )
+        for r in _rows("municipalities.csv")
+    ]
+
+
+def load_former() -> list[FormerMunicipality]:
+    """Municipalities abolished by mergers since 2007, with the current code(s) their area belongs to."""
+    return [
+        FormerMunicipality(r["code"], r["name_fi"], r["name_sv"], r["abolished_on"],
+                           tuple(r["merged_into_code"].split(";")))
+        for r in _rows("former_municipalities.csv")
+    ]
+
+
+def _genitive_forms(m: Municipality) -> list[str]:
+    """Genitives of the name and of its short forms: ``Kosken Tl`` and ``Kosken``."""
+    forms = [m.genitive_fi]
+    if m.genitive_fi.endswith(" Tl"):
+        forms.append(m.genitive_fi[: -len(" Tl")])
+    return forms
+
+
+def _forms(m: Municipality) -> Iterable[tuple[str, str]]:
+    """Every (written form, method) under which a municipality is known."""
+    finnish = [m.name_fi, *SHORT_FORMS.get(m.code, ())]
+    for name in finnish:
+        yield name, "exact"
+        for head in _FI_HEADS[:2]:
+            yield f"{name} {head}", "exact"  # "Sievi kunta", "Lapinjärvi kunta"
+    for genitive in _genitive_forms(m):
+        yield genitive, "inflected"
+        for head in _FI_HEADS:
+            yield f"{genitive} {head}", "inflected"
+    if m.name_sv not in finnish:
+        yield m.name_sv, "swedish"
+    for head in _SV_HEADS:
+        yield f"{m.name_sv} {head}", "swedish"
+    yield f"Staden {m.name_sv}", "swedish"
+    yield f"{m.name_sv}s stad", "swedish"
+
+
+class Gazetteer:
+    """Resolves raw place strings against the municipalities in force, former ones and overrides."""
+
+    def __init__(
+        self,
+        municipalities: list[Municipality],
+        former: list[FormerMunicipality],
+        overrides: Mapping[str, str] | None = None,
+    ) -> None:
+        self.municipalities = {m.code: m for m in municipalities}
+        self.former = former
+        self.regions = {key(m.region_fi) for m in municipalities} | {key(m.region_sv) for m in municipalities}
+        self.overrides = {key(raw): target for raw, target in (overrides or {}).items()}
+        self._index: dict[str, tuple[str, str]] = {}
+        ambiguous: set[str] = set()
+        for m in municipalities:
+            for form, method in _forms(m):
+                k = key(form)
+                if k in self._index and self._index[k][0] != m.code:
+                    ambiguous.add(k)
+                elif k not in self._index or method == "exact":
+                    self._index[k] = (m.code, method)
+        self.ambiguous = frozenset(ambiguous)
+        for k in ambiguous:
+            del self._index[k]
+        self._former_index = {key(f.name_fi): f for f in former} | {key(f.name_sv): f for f in former}
+        # Fuzzy choices: nominative Finnish and Swedish names (short forms included).
+        self._choices: list[str] = []
+        self._choice_codes: list[str] = []
+        for m in municipalities:
+            for name in {m.name_fi, m.name_sv, *SHORT_FORMS.get(m.code, ())}:
+                self._choices.append(key(name))
+                self._choice_codes.append(m.code)
+        self._genitives = {key(g): m.code for m in municipalities for g in _genitive_forms(m)}
+        self._cache: dict[str, Place] = {}
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, str] | None = None) -> Gazetteer:
+        """The gazetteer built from the reference data shipped in the package."""
+        return cls(load_municipalities(), load_former(), overrides)
+
+    def municipality_place(self, raw: str, code: str, method: str, score: float = 100.0) -> Place:
+        m = self.municipalities[code]
+        return Place(raw, "municipality", method, score, code, m.name_fi, m.name_sv, m.region_code, m.region_fi)
+
+    def resolve(self, raw: str) -> Place:
+        """Resolve one raw place string; the same string always gives the same answer."""
+        cached = self._cache.get(raw)
+        if cached is None:
+            cached = self._cache[raw] = self._resolve(raw)
+        return cached
+
+    def _resolve(self, raw: str) -> Place:
+        k = key(raw)
+        for stage in (self._override, self._exact, self._parenthesised, self._organisation,
+                      self._former_name, self._region, self._fuzzy):
+            place = stage(raw, k)
+            if place is not None:
+                return place
+        return Place(raw, "unknown", "none", 0.0)
+
+    def _override(self, raw: str, k: str) -> Place | None:
+        target = self.overrides.get(k)
+        if target is None:
+            return None
+        if target == "organisation":
+            return Place(raw, "organisation", "override", 100.0)
+        return self.municipality_place(raw, target, "override")
+
+    def _exact(self, raw: str, k: str) -> Place | None:
+        if k in self.ambiguous:
+            return Place(raw, "unknown", "none", 0.0, note="names more than one municipality")
+        hit = self._index.get(k)
+        return self.municipality_place(raw, *hit) if hit else None
+
+    def _parenthesised(self, raw: str, k: str) -> Place | None:
+        """``Porvoo (Porvoon kaupunginkirjasto)``: the place outside the brackets, the unit as a note."""
+        match = _PAREN.fullmatch(raw)
+        if match is None or not match["outer"]:
+            return None
+        outer = self.resolve(match["outer"])
+        if outer.kind != "municipality":
+            return None
+        return replace(outer, raw=raw, note=match["inner"])
+
+    def _organisation(self, raw: str, k: str) -> Place | None:
+        tokens = regex.findall(r"[\p{L}-]+", k)
+        heads = [i for i, t in enumerate(tokens) if t in _ORG_TOKENS or _ORG_HEAD.search(t)]
+        if not heads:
+            return None
+        place = Place(raw, "organisation", "organisation", 100.0)
+        if any(tokens[i].endswith(_REGIONAL) for i in heads) or heads[-1] == 0:
+            return place  # a joint authority or a regional council belongs to no single municipality
+        code = self._genitives.get(tokens[heads[-1] - 1])
+        if code is None:
+            return place
+        return replace(place, named_code=code, note=f"in {self.municipalities[code].name_fi}")
+
+    def _former_name(self, raw: str, k: str) -> Place | None:
+        former = self._former_index.get(k)
+        if former is None:
+            return None
+        note = f"former municipality {former.name_fi} ({former.code}), abolished {former.abolished_on}"
+        if key(former.name_fi) in self.regions:
+            return Place(raw, "unknown", "none", 0.0, note=f"{note}; also the name of a region")
+        if len(former.merged_into) != 1:
+            return Place(raw, "former-municipality", "former", 100.0, note=f"{note}; split between "
+                         + " and ".join(former.merged_into))
+        place = self.municipality_place(raw, former.merged_into[0], "former")
+        return replace(place, kind="former-municipality", note=note)
+
+    def _region(self, raw: str, k: str) -> Place | None:
+        if k in self.regions:
+            return Place(raw, "unknown", "none", 0.0, note="a region (maakunta), not a municipality")
+        return None
+
+    def _fuzzy(self, raw: str, k: str) -> Place | None:
+        if len(k) < FUZZY_MIN_LENGTH:
+            return None
+        best: dict[str, tuple[float, str]] = {}
+        for choice, score, index in process.extract(k, self._choices, scorer=fuzz.ratio, limit=6,
+                                                    score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN):
+            code = self._choice_codes[index]
+            if code not in best or score > best[code][0]:
+                best[code] = (score, choice)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        if not ranked or ranked[0][1][0] < FUZZY_CUTOFF:
+            return None
+        code, (score, _) = ranked[0]
+        runner_up = ranked[1] if len(ranked) > 1 else None
+        margin = score - runner_up[1][0] if runner_up else score - (FUZZY_CUTOFF - FUZZY_MARGIN)
+        if runner_up is not None and margin < FUZZY_MARGIN:
+            other = self.municipalities[runner_up[0]].name_fi
+            return Place(raw, "unknown", "none", 0.0, runner_up=other, margin=round(margin, 1),
+                         note=f"too close to both {self.municipalities[code].name_fi} and {other}")
+        place = self.municipality_place(raw, code, "fuzzy", round(score, 1))
+        other_name = self.municipalities[runner_up[0]].name_fi if runner_up else None
+        return replace(place, runner_up=other_name, margin=round(margin, 1))
+
+    def mentions(self, text: str) -> set[str]:
+        """Codes of municipalities named in running text by nominative, genitive or locative forms."""
+        codes: set[str] = set()
+        for word in regex.findall(r"\p{Lu}[\p{L}-]+", text):
+            k = key(word)
+            hit = self._index.get(k)
+            if hit and hit[1] in ("exact", "inflected", "swedish"):
+                codes.add(hit[0])
+                continue
+            for suffix in ("ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle"):
+                if k.endswith(suffix) and key(k[: -len(suffix)] + "n") in self._genitives:
+                    codes.add(self._genitives[key(k[: -len(suffix)] + "n")])
+        return codes
