@@ -1,0 +1,145 @@
+"""The command line: options, reading and writing files, messages and exit codes. No parsing here."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from hankkeet import __version__
+from hankkeet.model import Release
+from hankkeet.municipalities import Gazetteer
+from hankkeet.output import to_csv, to_yaml
+from hankkeet.pipeline import extract
+from hankkeet.source import SourceError
+
+DEFAULT_INPUTS = "data/raw/*.txt"
+DEFAULT_OUT = Path("data/out")
+
+EXIT_CODES = """\b
+Exit status:
+  0  success
+  1  --strict and there were warnings
+  2  usage or input error (missing, unreadable, binary or undecodable input)"""
+
+
+class InputError(click.ClickException):
+    """A problem with what the user gave us: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES,
+)
+@click.version_option(__version__, prog_name="hankkeet")
+def main() -> None:
+    """Turn the Finnish municipal digitalisation project listing into YAML and CSV.
+
+    \b
+    Examples:
+      hankkeet extract                      # data/raw/*.txt -> data/out/
+      hankkeet extract listing.txt --out out/
+      cat listing.txt | hankkeet extract - --out out/ --strict
+    """
+
+
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a listing file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{name}: cannot read ({err.strerror})") from None
+
+
+def _inputs(given: Sequence[str]) -> list[str]:
+    if given:
+        return list(given)
+    found = sorted(p.as_posix() for p in Path().glob(DEFAULT_INPUTS))
+    if not found:
+        raise InputError(f"no INPUT given and nothing matches {DEFAULT_INPUTS} here; name a listing file or -")
+    return found
+
+
+def write_outputs(files: dict[str, str], folder: Path) -> None:
+    """Write every file to a temporary name in ``folder``, then rename all into place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, text in files.items():
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            staged.append((temp, folder / name))
+    except BaseException:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    for temp, target in staged:
+        os.replace(temp, target)
+
+
+def _summary(name: str, release: Release, out: Path) -> str:
+    projects = release.projects
+    places = [p.place for project in projects for p in project.partners]
+    matched = sum(p.code is not None for p in places)
+    organisations = sum(p.kind == "organisation" for p in places)
+    unmatched = len(places) - matched - organisations
+    contacts = sum(len(p.contacts) for p in projects)
+    ended = sum(p.ended for p in projects)
+    return (f"{name}: {len(projects)} projects ({ended} ended), partners {matched} matched, "
+            f"{organisations} organisations, {unmatched} unmatched; {contacts} contacts; "
+            f"{len(release.diagnostics)} warnings -> {out.as_posix()}/")
+
+
+@main.command("extract", epilog=EXIT_CODES)
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+              show_default=True, help="Folder for hankkeet.yaml and the CSV tables.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, only the summary.")
+def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool) -> None:
+    """Extract projects from listing files into YAML and CSV.
+
+    With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
+    OUT/hankkeet.yaml, projects.csv, partners.csv and contacts.csv; several inputs
+    write each into OUT/<input name without extension>/.
+
+    \b
+    Examples:
+      hankkeet extract
+      hankkeet extract data/raw/kuntien-digihankkeet.txt --out data/out
+      hankkeet extract old.txt new.txt --out releases/   # releases/old/, releases/new/
+    """
+    names = _inputs(inputs)
+    stems = [Path(n).stem if n != "-" else "stdin" for n in names]
+    if len(set(stems)) != len(stems):
+        raise InputError("two inputs have the same file name; give them distinct names")
+    gazetteer = Gazetteer.load()
+    warned = False
+    for name, stem in zip(names, stems):
+        data = _read_input(name)
+        label = "<stdin>" if name == "-" else name
+        try:
+            release = extract(data, gazetteer, file=label)
+        except SourceError as err:
+            raise InputError(f"{label}: {err}") from None
+        folder = out if len(names) == 1 else out / stem
+        write_outputs({"hankkeet.yaml": to_yaml(release), **to_csv(release)}, folder)
+        if not quiet:
+            for diagnostic in release.diagnostics:
+                click.echo(diagnostic.render(label), err=True)
+        click.echo(_summary(label, release, folder), err=True)
+        warned |= bool(release.diagnostics)
+    if strict and warned:
+        sys.exit(1)

@@ -1,0 +1,181 @@
+"""Release -> YAML text and CSV tables. Pure functions: text in, text out; the CLI writes files."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import yaml
+
+from hankkeet import __version__
+from hankkeet.diagnostics import Diagnostic
+from hankkeet.model import Contact, Lead, Partner, Place, Project, Release
+
+
+class _Code(str):
+    """A municipality code: always double-quoted, so ``091`` is never read back as the number 91."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper with quoted codes and literal blocks for multi-line text."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_code(dumper: yaml.SafeDumper, value: _Code) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"')
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Code, _represent_code)
+
+
+def _code(code: str | None) -> _Code | None:
+    return _Code(code) if code is not None else None
+
+
+def place_record(place: Place) -> dict[str, Any]:
+    """How a place resolved: the fields shared by partners and contact municipalities."""
+    record: dict[str, Any] = {
+        "name": place.name,
+        "name_sv": place.name_sv,
+        "code": _code(place.code),
+        "region": place.region,
+        "kind": place.kind,
+        "method": place.method,
+        "score": place.score,
+    }
+    if place.runner_up is not None or place.method == "fuzzy":
+        record["runner_up"] = place.runner_up
+        record["margin"] = place.margin
+    if place.named_code is not None:
+        record["named_municipality"] = _code(place.named_code)
+    if place.note is not None:
+        record["note"] = place.note
+    return record
+
+
+def partner_record(partner: Partner) -> dict[str, Any]:
+    return {"raw": partner.place.raw, **place_record(partner.place), "line": partner.line}
+
+
+def contact_record(contact: Contact) -> dict[str, Any]:
+    return {
+        "name": contact.name,
+        "email": contact.email,
+        "organisation": contact.organisation,
+        "municipality": place_record(contact.place) if contact.place is not None else None,
+        "line": contact.line,
+    }
+
+
+def lead_record(lead: Lead | None) -> dict[str, Any] | None:
+    if lead is None:
+        return None
+    return {
+        "name": lead.name,
+        "code": _code(lead.code),
+        "region": lead.region,
+        "organisation": lead.organisation,
+        "found_by": lead.source,
+    }
+
+
+def warning_record(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {"line": diagnostic.line, "code": diagnostic.code, "message": diagnostic.message}
+
+
+def project_record(project: Project, file: str) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "number": project.number,
+        "title": project.title,
+        "ended": project.ended,
+        "language": project.language,
+        "lead": lead_record(project.lead),
+        "partners": [partner_record(p) for p in project.partners],
+        "contacts": [contact_record(c) for c in project.contacts],
+        "description": project.description,
+        "source": {"file": file, "line_start": project.line_start, "line_end": project.line_end},
+        "warnings": [warning_record(d) for d in project.diagnostics],
+    }
+
+
+def release_record(release: Release) -> dict[str, Any]:
+    """The whole release as plain data, in the order of the output contract."""
+    file = release.source.file
+    return {
+        "generator": {"name": "hankkeet", "version": __version__},
+        "source": {"file": file, "sha256": release.source.sha256, "lines": release.source.lines},
+        "projects": [project_record(p, file) for p in release.projects],
+        "warnings": [warning_record(d) for d in release.diagnostics],
+        "unassigned_lines": [{"line": line.number, "text": line.text} for line in release.unassigned_lines],
+    }
+
+
+def to_yaml(release: Release) -> str:
+    """YAML with unicode kept, no line wrapping, keys in contract order."""
+    return yaml.dump(  # noqa: S506 - _Dumper is a SafeDumper subclass
+        release_record(release), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+        width=float("inf"), default_flow_style=False,
+    )
+
+
+PROJECT_COLUMNS = ("id", "number", "title", "ended", "language", "lead_name", "lead_code", "lead_region",
+                   "lead_organisation", "lead_found_by", "partners", "contacts", "line_start", "line_end",
+                   "description")
+PLACE_COLUMNS = ("name", "name_sv", "code", "region", "kind", "method", "score")
+PARTNER_COLUMNS = ("project_id", "position", "raw", *PLACE_COLUMNS, "line")
+CONTACT_COLUMNS = ("project_id", "position", "name", "email", "organisation",
+                   *(f"municipality_{c}" for c in PLACE_COLUMNS), "line")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _table(columns: tuple[str, ...], rows: list[dict[str, object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def _place_cells(place: Place | None, prefix: str = "") -> dict[str, object]:
+    if place is None:
+        return {}
+    return {f"{prefix}{k}": v for k, v in place_record(place).items() if k in PLACE_COLUMNS}
+
+
+def to_csv(release: Release) -> dict[str, str]:
+    """The three tables, keyed by file name: one row per project, partner and contact, joined by id."""
+    projects, partners, contacts = [], [], []
+    for p in release.projects:
+        lead = lead_record(p.lead) or {}
+        projects.append({
+            "id": p.id, "number": p.number, "title": p.title, "ended": p.ended, "language": p.language,
+            **{f"lead_{k}": v for k, v in lead.items()},
+            "partners": len(p.partners), "contacts": len(p.contacts),
+            "line_start": p.line_start, "line_end": p.line_end, "description": p.description,
+        })
+        for position, partner in enumerate(p.partners, start=1):
+            partners.append({"project_id": p.id, "position": position, "raw": partner.place.raw,
+                             **_place_cells(partner.place), "line": partner.line})
+        for position, contact in enumerate(p.contacts, start=1):
+            contacts.append({"project_id": p.id, "position": position, "name": contact.name,
+                             "email": contact.email, "organisation": contact.organisation,
+                             **_place_cells(contact.place, "municipality_"), "line": contact.line})
+    return {
+        "projects.csv": _table(PROJECT_COLUMNS, projects),
+        "partners.csv": _table(PARTNER_COLUMNS, partners),
+        "contacts.csv": _table(CONTACT_COLUMNS, contacts),
+    }
