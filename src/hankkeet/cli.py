@@ -71,22 +71,28 @@ def _inputs(given: Sequence[str]) -> list[str]:
     return found
 
 
-def write_outputs(files: dict[str, str], folder: Path) -> None:
-    """Write every file to a temporary name in ``folder``, then rename all into place."""
-    folder.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+def write_outputs(files: dict[Path, str]) -> None:
+    """Write every file to a temporary name beside it; rename them into place only when all are written."""
+    staged: list[tuple[Path, Path]] = []
     try:
-        for name, text in files.items():
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        for target, text in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(temp), target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
-            staged.append((temp, folder / name))
     except BaseException:
         for temp, _ in staged:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
         raise
     for temp, target in staged:
         os.replace(temp, target)
+
+
+def release_files(release: Release, folder: Path) -> dict[Path, str]:
+    """The output files of one release: hankkeet.yaml and the three CSV tables."""
+    texts = {"hankkeet.yaml": to_yaml(release), **to_csv(release)}
+    return {folder / name: text for name, text in texts.items()}
 
 
 def _summary(name: str, release: Release, out: Path) -> str:
@@ -126,20 +132,23 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     if len(set(stems)) != len(stems):
         raise InputError("two inputs have the same file name; give them distinct names")
     gazetteer = Gazetteer.load()
-    warned = False
+    results: list[tuple[str, Path, Release]] = []
     for name, stem in zip(names, stems):
-        data = _read_input(name)
         label = "<stdin>" if name == "-" else name
         try:
-            release = extract(data, gazetteer, file=label)
+            release = extract(_read_input(name), gazetteer, file=label)
         except SourceError as err:
             raise InputError(f"{label}: {err}") from None
-        folder = out if len(names) == 1 else out / stem
-        write_outputs({"hankkeet.yaml": to_yaml(release), **to_csv(release)}, folder)
+        results.append((label, out if len(names) == 1 else out / stem, release))
+    try:
+        write_outputs({path: text for _, folder, release in results
+                       for path, text in release_files(release, folder).items()})
+    except OSError as err:
+        raise InputError(f"cannot write to {out.as_posix()}: {err.strerror}") from None
+    for label, folder, release in results:
         if not quiet:
             for diagnostic in release.diagnostics:
                 click.echo(diagnostic.render(label), err=True)
         click.echo(_summary(label, release, folder), err=True)
-        warned |= bool(release.diagnostics)
-    if strict and warned:
+    if strict and any(release.diagnostics for _, _, release in results):
         sys.exit(1)

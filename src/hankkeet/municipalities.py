@@ -25,6 +25,7 @@ FUZZY_CUTOFF = 88.0
 #: A fuzzy match must beat the best other municipality by this many points.
 FUZZY_MARGIN = 5.0
 #: Strings shorter than this are never fuzzy-matched (too many near neighbours).
+#: A fuzzy candidate must also start with the same letter as the string (diacritics ignored).
 FUZZY_MIN_LENGTH = 5
 
 #: Short forms people write for official names that carry a qualifier.
@@ -59,6 +60,11 @@ def key(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _PUNCT_ENDS.sub("", _DASHES.sub("-", text))
     return " ".join(text.split()).casefold()
+
+
+def fold(text: str) -> str:
+    """Drop diacritics (ä -> a, ö -> o, å -> a) for a second, umlaut-blind fuzzy comparison."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -122,8 +128,8 @@ def _forms(m: Municipality) -> Iterable[tuple[str, str]]:
         yield name, "exact"
         for head in _FI_HEADS[:2]:
             yield f"{name} {head}", "exact"  # "Sievi kunta", "Lapinjärvi kunta"
+    yield m.genitive_fi, "inflected"
     for genitive in _genitive_forms(m):
-        yield genitive, "inflected"
         for head in _FI_HEADS:
             yield f"{genitive} {head}", "inflected"
     if m.name_sv not in finnish:
@@ -164,10 +170,11 @@ class Gazetteer:
         self._choices: list[str] = []
         self._choice_codes: list[str] = []
         for m in municipalities:
-            for name in {m.name_fi, m.name_sv, *SHORT_FORMS.get(m.code, ())}:
+            for name in sorted({m.name_fi, m.name_sv, *SHORT_FORMS.get(m.code, ())}):
                 self._choices.append(key(name))
                 self._choice_codes.append(m.code)
-        self._genitives = {key(g): m.code for m in municipalities for g in _genitive_forms(m)}
+        self._folded_choices = [fold(c) for c in self._choices]
+        self._genitives = {key(m.genitive_fi): m.code for m in municipalities}
         self._cache: dict[str, Place] = {}
 
     @classmethod
@@ -222,7 +229,7 @@ class Gazetteer:
     def _organisation(self, raw: str, k: str) -> Place | None:
         tokens = regex.findall(r"[\p{L}-]+", k)
         heads = [i for i, t in enumerate(tokens) if t in _ORG_TOKENS or _ORG_HEAD.search(t)]
-        if not heads:
+        if not heads or (len(tokens) == 1 and _ORG_HEAD.fullmatch(tokens[0])):
             return None
         place = Place(raw, "organisation", "organisation", 100.0)
         if any(tokens[i].endswith(_REGIONAL) for i in heads) or heads[-1] == 0:
@@ -254,11 +261,14 @@ class Gazetteer:
         if len(k) < FUZZY_MIN_LENGTH:
             return None
         best: dict[str, tuple[float, str]] = {}
-        for choice, score, index in process.extract(k, self._choices, scorer=fuzz.ratio, limit=6,
-                                                    score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN):
-            code = self._choice_codes[index]
-            if code not in best or score > best[code][0]:
-                best[code] = (score, choice)
+        for query, choices in ((k, self._choices), (fold(k), self._folded_choices)):
+            for choice, score, index in process.extract(query, choices, scorer=fuzz.ratio, limit=6,
+                                                        score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN):
+                if fold(choice)[:1] != fold(query)[:1]:
+                    continue  # people rarely mistype the first letter; "Koulu" is a school, not Oulu
+                code = self._choice_codes[index]
+                if code not in best or score > best[code][0]:
+                    best[code] = (score, choice)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         if not ranked or ranked[0][1][0] < FUZZY_CUTOFF:
             return None

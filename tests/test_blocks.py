@@ -1,0 +1,81 @@
+"""segment: where one project ends and the next begins, on the irregular shapes the listing has."""
+from __future__ import annotations
+
+import pytest
+
+from hankkeet.blocks import segment
+from hankkeet.lines import classify
+from hankkeet.source import split_lines
+
+
+def _blocks(text: str) -> list[tuple[int, int, str | None, bool, list[str]]]:
+    blocks, unassigned, _ = segment(classify(split_lines(text)))
+    assert unassigned == []
+    return [
+        (b.line_start, b.line_end, b.title.line.text if b.title else None, b.ended_marker is not None,
+         [d.code for d in b.diagnostics])
+        for b in blocks
+    ]
+
+
+CASES = {
+    "numbered-and-unnumbered-titles": (
+        "1. Eka\nKuvaus.\nLisätietoja\nAnna A, Espoo\nToka ilman numeroa\nKuvaus.\nLisätietoja\nBo B, Espoo\n",
+        [(1, 4, "1. Eka", False, []), (5, 8, "Toka ilman numeroa", False, [])],
+    ),
+    "numbered-list-inside-description": (
+        "1. Digitalt Korsholm\nHANKE ON PÄÄTTYNYT.\nTehtiin:\n1. Uudet verkkosivut\n2. Uusi intra\n"
+        "Lisätietoja\nKjell Alm, Mustasaari\n2. Digitalt Kunnande\nText.\nLisätietoja\nKjell Alm, Mustasaari\n",
+        [(1, 7, "1. Digitalt Korsholm", True, []), (8, 11, "2. Digitalt Kunnande", False, [])],
+    ),
+    "block-with-only-title-and-partners": (
+        "2. Edellinen\nKuvaus.\nLisätietoja\nHeli P, Kankaanpää\n3. Testaus\nMuut kunnat: Akaa, Alavus\n"
+        "Digiloikka Karkkilassa\nHANKE ON PÄÄTTYNYT.\nKuvaus.\n",
+        [(1, 4, "2. Edellinen", False, []), (5, 6, "3. Testaus", False, []),
+         (7, 9, "Digiloikka Karkkilassa", True, [])],
+    ),
+    "more-info-sentence-then-title": (
+        "Digiloikka\nKuvaus.\nLisätietoja hankkeesta täältä.\nKasvupolku\nKuvaus.\nLisätietoja\nM N, Kauhajoki\n",
+        [(1, 3, "Digiloikka", False, []), (4, 7, "Kasvupolku", False, [])],
+    ),
+    "missing-title-after-contacts": (
+        "Posion hanke\nKuvaus.\nLisätietoja\nTiina A, Posio\nHANKE ON PÄÄTTYNYT.\n"
+        "”Digitek” -hanke on viiden kunnan yhteinen hanke.\nLisätietoja\nMikko S, Pälkäne\n",
+        [(1, 4, "Posion hanke", False, []), (5, 8, None, True, ["missing-title"])],
+    ),
+    "ended-marker-before-next-title": (
+        "1. Rajapinta\nKuvaus.\nLisätietoja\nOskari O, Soini\nHANKE ON PÄÄTTYNYT.\n2. Turvallista digiä\n"
+        "Kuvaus.\nLisätietoja\nJohanna R, Soini\n",
+        [(1, 4, "1. Rajapinta", False, []),
+         (5, 9, "2. Turvallista digiä", True, ["ended-marker-before-title"])],
+    ),
+    "partners-after-contacts-and-wrapped": (
+        "Eka\nKuvaus.\nLisätietoja:\nTuija S, Hämeenlinna\nMuut kunnat: Forssa,\nLoppi, Hattula\nToka\nKuvaus.\n",
+        [(1, 6, "Eka", False, []), (7, 8, "Toka", False, [])],
+    ),
+    "link-texts-after-contacts": (
+        "Eka\nKuvaus.\nLisätietoja\nTuija A, Kajaani\nHankkeen nettisivut\n1. Toka\nKuvaus.\nLisätietoja\nwww.toka.fi\n",
+        [(1, 5, "Eka", False, []), (6, 9, "1. Toka", False, [])],
+    ),
+    "inline-contact-and-body-sentence-starting-lisatietoja": (
+        "Eka\nLisätietoja hankkeesta sekä loppuraportti nettisivuilla.\nLisätietoja hankkeesta: Kari S, Kitee\n"
+        "Toka\nKuvaus.\n",
+        [(1, 3, "Eka", False, []), (4, 5, "Toka", False, [])],
+    ),
+    "block-without-contacts-at-the-end": (
+        "Eka\nKuvaus.\nLisätietoja\nA B, Virrat\nPienten kuntien hanke\nMuut kunnat: Hausjärvi,\nKauhava\n",
+        [(1, 4, "Eka", False, []), (5, 7, "Pienten kuntien hanke", False, [])],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
+def test_segment(text: str, expected: list[tuple[int, int, str | None, bool, list[str]]]) -> None:
+    assert _blocks(text) == expected
+
+
+def test_lone_links_are_unassigned_not_projects() -> None:
+    blocks, unassigned, diagnostics = segment(classify(split_lines("www.example.fi\n")))
+    assert blocks == []
+    assert [line.number for line in unassigned] == [1]
+    assert [d.code for d in diagnostics] == ["unassigned-line"]

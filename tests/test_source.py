@@ -1,0 +1,50 @@
+"""read: bytes to cleaned lines with original numbers; decoding errors are named exceptions."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from hankkeet.model import Line
+from hankkeet.source import BinaryInputError, SourceDecodeError, read, split_lines
+
+CASES = [
+    pytest.param(b"a\nb\n", ["a", "b"], id="lf"),
+    pytest.param(b"a\r\nb\r\n", ["a", "b"], id="crlf"),
+    pytest.param(b"a\rb", ["a", "b"], id="cr-no-final-newline"),
+    pytest.param(codecs.BOM_UTF8 + "Kerava\n".encode(), ["Kerava"], id="utf8-bom"),
+    pytest.param("Muut kunnat:\u00a0Lahti\tja  Turku   \n".encode(), ["Muut kunnat: Lahti ja Turku"], id="nbsp-tab"),
+    pytest.param("  sisennys\n\n".encode(), ["sisennys", ""], id="leading-blank-and-empty-line"),
+    pytest.param("Ha\x07nke\u200b\n".encode(), ["Hanke"], id="control-and-zero-width"),
+    pytest.param("A\u0308a\n".encode(), ["Äa"], id="nfc"),
+    pytest.param(codecs.BOM_UTF16_LE + "Äänekoski\r\n".encode("utf-16-le"), ["Äänekoski"], id="utf16-bom"),
+    pytest.param(b"", [], id="empty"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), CASES)
+def test_read_cleans_lines(data: bytes, expected: list[str]) -> None:
+    lines, info = read(data, "x.txt")
+    assert [line.text for line in lines] == expected
+    assert [line.number for line in lines] == list(range(1, len(expected) + 1))
+    assert info.lines == len(expected)
+
+
+def test_line_numbers_are_the_original_ones() -> None:
+    assert split_lines("a\r\n\r\nb\rc\n") == [Line(1, "a"), Line(2, ""), Line(3, "b"), Line(4, "c")]
+
+
+def test_source_info_hashes_the_bytes() -> None:
+    _, info = read(b"abc", "f.txt")
+    assert info.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert info.file == "f.txt"
+
+
+def test_binary_input_is_refused() -> None:
+    with pytest.raises(BinaryInputError, match="NUL byte at offset 3"):
+        read(b"abc\x00def", "f")
+
+
+def test_latin1_bytes_are_refused_with_the_offset() -> None:
+    with pytest.raises(SourceDecodeError, match="byte offset 7"):
+        read("HANKE PÄÄTTYNYT".encode("latin-1"), "f")
