@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from hankkeet import extract
-from hankkeet.fields import detect_language, parse_contacts, split_partners
+from hankkeet.fields import detect_language, parse_contacts, place_diagnostics, split_partners
 from hankkeet.municipalities import Gazetteer
 
 
@@ -102,3 +102,14 @@ def test_organisation_lead_has_no_code(gazetteer: Gazetteer) -> None:
     assert project.lead is not None
     assert (project.lead.code, project.lead.organisation) == (None, "Pohjois-Karjalan maakuntaliitto")
     assert "lead-organisation" in [d.code for d in project.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("Lapinahti", "fuzzy-place"), ("Hyrensalmi", "ambiguous-place"), ("Längelmäki", "ambiguous-place"),
+     ("Pirkanmaa", "unmatched-place"), ("Lahti", None), ("Lapin liitto", None)],
+)
+def test_place_warnings(raw: str, code: str | None, gazetteer: Gazetteer) -> None:
+    diagnostics = place_diagnostics(gazetteer.resolve(raw), 3, "partner")
+    assert [d.code for d in diagnostics] == ([code] if code else [])
+    assert all(d.line == 3 for d in diagnostics)

@@ -14,8 +14,8 @@ CODES: dict[str, str] = {
     "lead-organisation": "the first contact belongs to an organisation, so the lead has no municipality code",
     "unmatched-place": "a place name matched no municipality and does not look like an organisation",
     "fuzzy-place": "a place name was matched by fuzzy matching (probably a typo); check it",
-    "ambiguous-place": "a place name could mean more than one municipality; no code is given",
-    "unparsed-contact": "a line in a contact section could not be read as a contact",
+    "ambiguous-place": "a place name could mean more than one municipality (a fuzzy near-tie, a former "
+    "municipality split between two); no code is given",
     "unassigned-line": "a line could not be placed in any project",
     "duplicate-id": "two projects derive the same id; a content hash was appended",
 }

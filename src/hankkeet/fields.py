@@ -101,6 +101,8 @@ def place_diagnostics(place: Place, line: int, what: str) -> list[Diagnostic]:
     if place.method == "fuzzy":
         return [Diagnostic("fuzzy-place", line, f"{what} {place.raw!r} read as {place.name} ({place.code}), "
                            f"score {place.score}; add an override if that is wrong")]
+    if place.code is None and (place.runner_up is not None or place.kind == "former-municipality"):
+        return [Diagnostic("ambiguous-place", line, f"{what} {place.raw!r} is ambiguous ({place.note}); no code given")]
     if place.kind == "unknown":
         why = f" ({place.note})" if place.note else ""
         return [Diagnostic("unmatched-place", line, f"{what} {place.raw!r} matched no municipality{why}")]

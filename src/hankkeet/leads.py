@@ -52,11 +52,13 @@ def _from_mentions(projects: list[Project], index: int, gazetteer: Gazetteer) ->
     text = f"{project.title or ''}\n{project.description}"
     low = _neighbour_name(projects, index, -1)
     high = _neighbour_name(projects, index, 1)
+    if low is None or high is None:
+        return None  # without neighbours on both sides the order says nothing
     candidates = []
     for code in sorted(gazetteer.mentions(text) - partner_codes):
         name = gazetteer.municipalities[code].name_fi
         k = collation_key(name)
-        if (low is None or collation_key(low) <= k) and (high is None or k <= collation_key(high)):
+        if collation_key(low) <= k <= collation_key(high):
             candidates.append(code)
     if len(candidates) != 1:
         return None

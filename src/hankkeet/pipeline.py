@@ -13,8 +13,6 @@ from hankkeet.source import read
 
 def extract(data: bytes | str, gazetteer: Gazetteer | None = None, file: str = "-") -> Release:
     """Run the whole pipeline on one listing."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     gazetteer = gazetteer or Gazetteer.load()
     lines, info = read(data, file)
     tokens = classify(lines)

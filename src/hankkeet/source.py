@@ -62,7 +62,14 @@ def split_lines(text: str) -> list[Line]:
     return [Line(number, clean(part)) for number, part in enumerate(parts, start=1)]
 
 
-def read(data: bytes, file: str) -> tuple[list[Line], SourceInfo]:
-    """Decode and split a listing; describe it (name, SHA-256, line count) for provenance."""
-    lines = split_lines(decode(data))
-    return lines, SourceInfo(file=file, sha256=hashlib.sha256(data).hexdigest(), lines=len(lines))
+def read(data: bytes | str, file: str) -> tuple[list[Line], SourceInfo]:
+    """Decode (bytes) and split a listing; describe it (name, SHA-256, line count) for provenance.
+
+    Text that is already decoded is only split; its SHA-256 is that of its UTF-8 encoding.
+    """
+    if isinstance(data, str):
+        text, raw = data, data.encode("utf-8", "surrogatepass")
+    else:
+        text, raw = decode(data), data
+    lines = split_lines(text)
+    return lines, SourceInfo(file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=len(lines))

@@ -1,0 +1,146 @@
+"""The command line: exit codes, messages on stderr, files written, nothing half-written on failure."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import LISTING, ROOT
+
+import hankkeet.cli
+from hankkeet.cli import main
+
+SMALL = "Eka\nKuvaus.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna A, Espoo\n"
+
+
+def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_extract_writes_the_four_files(tmp_path: Path) -> None:
+    source = tmp_path / "l.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    code, _, err = run("extract", str(source), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "contacts.csv", "hankkeet.yaml", "partners.csv", "projects.csv"]
+    assert f"{source}:3: warning[fuzzy-place]: partner 'Lapinahti' read as Lapinlahti (402)" in err
+    assert err.splitlines()[-1] == (f"{source}: 1 projects (0 ended), partners 1 matched, 0 organisations, "
+                                    f"0 unmatched; 1 contacts; 1 warnings -> {tmp_path / 'out'}/")
+
+
+def test_strict_turns_warnings_into_status_1(tmp_path: Path) -> None:
+    source = tmp_path / "l.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    assert run("extract", str(source), "--out", str(tmp_path), "--strict")[0] == 1
+    source.write_text("Eka\nKuvaus.\nLisätietoja\nAnna A, Espoo\n", encoding="utf-8")
+    assert run("extract", str(source), "--out", str(tmp_path), "--strict")[0] == 0
+
+
+def test_quiet_prints_only_the_summary(tmp_path: Path) -> None:
+    source = tmp_path / "l.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    _, _, err = run("extract", str(source), "--out", str(tmp_path), "-q")
+    assert len(err.splitlines()) == 1
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    code, _, err = run("extract", "-", "--out", str(tmp_path), input=SMALL.encode())
+    assert code == 0, err
+    assert "source:\n  file: <stdin>\n" in (tmp_path / "hankkeet.yaml").read_text(encoding="utf-8")
+
+
+def test_default_input_is_data_raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "a.txt").write_bytes(LISTING.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("extract", "-q")
+    assert code == 0, err
+    assert "data/raw/a.txt: 142 projects" in err
+    assert (tmp_path / "data" / "out" / "hankkeet.yaml").exists()
+
+
+def test_several_inputs_get_a_folder_each(tmp_path: Path) -> None:
+    for name in ("old", "new"):
+        (tmp_path / f"{name}.txt").write_text(SMALL, encoding="utf-8")
+    code, _, err = run("extract", str(tmp_path / "old.txt"), str(tmp_path / "new.txt"), "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert (tmp_path / "o" / "old" / "hankkeet.yaml").exists() and (tmp_path / "o" / "new" / "projects.csv").exists()
+
+
+BAD_INPUTS = {
+    "missing": (None, "no such file"),
+    "directory": ("dir", "is a directory, not a listing file"),
+    "binary": (b"PK\x03\x04\x00\x00", "binary data (a NUL byte at offset 4), not a text listing"),
+    "latin-1": ("HANKE PÄÄTTYNYT\n".encode("latin-1"), "not valid UTF-8 at byte offset 7"),
+}
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_is_one_clear_line_and_status_2(tmp_path: Path, content: bytes | str | None, message: str) -> None:
+    path = tmp_path / "input.txt"
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    out = tmp_path / "out"
+    code, stdout, err = run("extract", str(path), "--out", str(out))
+    assert code == 2
+    assert err == f"Error: {path}: {message}\n"
+    assert stdout == ""
+    assert not out.exists()
+
+
+def test_no_default_input_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("extract")
+    assert code == 2
+    assert "nothing matches data/raw/*.txt" in err
+
+
+def test_unknown_option_is_status_2() -> None:
+    assert run("extract", "--nope")[0] == 2
+
+
+def test_failure_in_the_last_writer_leaves_previous_outputs_intact(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "l.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("extract", str(source), "--out", str(out))[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    source.write_text(SMALL.replace("Eka", "Uusi nimi"), encoding="utf-8")
+    real_fdopen = os.fdopen
+    calls = []
+
+    def failing_fdopen(fd: int, *args: object, **kwargs: object) -> object:
+        calls.append(fd)
+        if len(calls) == 4:  # the fourth and last file: contacts.csv
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(hankkeet.cli.os, "fdopen", failing_fdopen)
+    code, _, err = run("extract", str(source), "--out", str(out))
+    assert code == 2, err
+    assert "No space left on device" in err
+    assert len(calls) == 4
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary files left either
+
+
+def test_help_shows_examples_and_exit_codes() -> None:
+    for args in ([], ["extract"]):
+        code, stdout, _ = run(*args, "--help")
+        assert code == 0
+        assert "Examples:" in stdout and "Exit status:" in stdout
+
+
+def test_version() -> None:
+    code, stdout, _ = run("--version")
+    assert (code, stdout) == (0, f"hankkeet, version {hankkeet.__version__}\n")
+
+
+def test_package_is_not_shadowed_by_the_dataset_folder() -> None:
+    assert Path(hankkeet.__file__).resolve().is_relative_to(ROOT / "src")
