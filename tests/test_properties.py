@@ -101,7 +101,7 @@ def test_generated_listings_are_recovered_exactly(
     release = extract(text.encode("utf-8"), GAZETTEER)
     assert [p.title for p in release.projects] == [g["title"] for g in generated]
     assert [p.ended for p in release.projects] == [g["ended"] for g in generated]
-    for project, g in zip(release.projects, generated):
+    for project, g in zip(release.projects, generated, strict=True):
         assert [x.place.name for x in project.partners] == g["partners"]
         assert [(c.name, c.organisation) for c in project.contacts] == [
             (f"{first} {last}", place) for first, last, place in g["contacts"]]  # type: ignore[attr-defined]

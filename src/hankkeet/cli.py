@@ -77,8 +77,8 @@ def write_outputs(files: dict[Path, str]) -> None:
     try:
         for target, text in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((Path(temp), target))
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(name), target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
     except BaseException:
@@ -133,7 +133,7 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
         raise InputError("two inputs have the same file name; give them distinct names")
     gazetteer = Gazetteer.load()
     results: list[tuple[str, Path, Release]] = []
-    for name, stem in zip(names, stems):
+    for name, stem in zip(names, stems, strict=True):
         label = "<stdin>" if name == "-" else name
         try:
             release = extract(_read_input(name), gazetteer, file=label)

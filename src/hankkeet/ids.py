@@ -43,7 +43,7 @@ def assign_ids(projects: list[Project]) -> list[Project]:
         counts[b] = counts.get(b, 0) + 1
     out: list[Project] = []
     taken: set[str] = set()
-    for project, base in zip(projects, bases):
+    for project, base in zip(projects, bases, strict=True):
         new_id = base
         diagnostics = project.diagnostics
         if counts[base] > 1:

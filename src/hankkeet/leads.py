@@ -29,8 +29,9 @@ def _from_run(projects: list[Project], index: int) -> tuple[Lead, Project] | Non
     for step in (-1, 1):
         j, expected = index + step, number + step
         while 0 <= j < len(projects) and projects[j].number == expected:
-            if projects[j].lead is not None:
-                return projects[j].lead, projects[j]
+            lead = projects[j].lead
+            if lead is not None:
+                return lead, projects[j]
             j, expected = j + step, expected + step
     return None
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from hankkeet.diagnostics import Diagnostic
 
@@ -15,7 +15,7 @@ class Line:
     text: str
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a line looks like on its own, before the segmenter adds context."""
 
     BLANK = "blank"
