@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,5 +144,10 @@ def test_version() -> None:
     assert (code, stdout) == (0, f"hankkeet, version {hankkeet.__version__}\n")
 
 
-def test_package_is_not_shadowed_by_the_dataset_folder() -> None:
-    assert Path(hankkeet.__file__).resolve().is_relative_to(ROOT / "src")
+def test_package_is_not_shadowed_by_the_dataset_folder(tmp_path: Path) -> None:
+    # The released dataset lives in a top-level hankkeet/ folder; importing from beside it must find src/.
+    (tmp_path / "hankkeet").mkdir()
+    (tmp_path / "hankkeet" / "some--project.yaml").write_text("id: x\n", encoding="utf-8")
+    found = subprocess.run([sys.executable, "-c", "import hankkeet; print(hankkeet.__file__)"], cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(found).resolve().is_relative_to(ROOT / "src"), found
