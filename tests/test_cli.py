@@ -1,6 +1,7 @@
 """The command line: exit codes, messages on stderr, files written, nothing half-written on failure."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from conftest import LISTING, ROOT
 
 import hankkeet.cli
 from hankkeet.cli import main
+from hankkeet.municipalities import Gazetteer, parse_overrides
 
 SMALL = "Eka\nKuvaus.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna A, Espoo\n"
 
@@ -151,3 +153,75 @@ def test_package_is_not_shadowed_by_the_dataset_folder(tmp_path: Path) -> None:
     found = subprocess.run([sys.executable, "-c", "import hankkeet; print(hankkeet.__file__)"], cwd=tmp_path,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert Path(found).resolve().is_relative_to(ROOT / "src"), found
+
+
+def test_normalize_text_table() -> None:
+    code, stdout, _ = run("normalize", "Lahden", "Pargas stad", "Lapin liitto")
+    assert code == 0
+    assert stdout == (
+        "INPUT         CODE  NAME      KIND          METHOD        SCORE  WHY\n"
+        "Lahden        398   Lahti     municipality  inflected     100.0\n"
+        "Pargas stad   445   Parainen  municipality  swedish       100.0\n"
+        "Lapin liitto  -     -         organisation  organisation  100.0\n"
+    )
+
+
+def test_normalize_json_keeps_input_order_and_the_contract_keys() -> None:
+    code, stdout, _ = run("normalize", "-", "--format", "json", input="Lapinahti\n\nKoulu\nÅbo\n".encode())
+    assert code == 0
+    records = json.loads(stdout)
+    assert [r["input"] for r in records] == ["Lapinahti", "Koulu", "Åbo"]
+    assert list(records[0])[:9] == ["input", "code", "name", "name_sv", "region", "kind", "method", "score",
+                                    "runner_up"]
+    assert (records[0]["code"], records[0]["method"], records[0]["runner_up"]) == ("402", "fuzzy", "Lapinjärvi")
+    assert (records[1]["code"], records[1]["kind"]) == (None, "unknown")
+    assert (records[2]["code"], records[2]["region"]) == ("853", "Varsinais-Suomi")
+
+
+def test_normalize_strict_fails_on_an_unresolved_name() -> None:
+    assert run("normalize", "Lahti", "--strict")[0] == 0
+    assert run("normalize", "Lahti", "Koulu", "--strict")[0] == 1
+
+
+def test_overrides_file_is_applied_in_extract_and_normalize(tmp_path: Path) -> None:
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text('overrides:\n  - raw: lapinahti\n    code: "402"\n    comment: typo\n'
+                         "  - raw: Lahti\n    kind: organisation\n", encoding="utf-8")
+    code, stdout, _ = run("normalize", "Lapinahti", "Lahti", "--overrides", str(overrides), "--format", "json")
+    assert [(r["code"], r["kind"], r["method"]) for r in json.loads(stdout)] == [
+        ("402", "municipality", "override"), (None, "organisation", "override")]
+    source = tmp_path / "l.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    code, _, err = run("extract", str(source), "--out", str(tmp_path / "o"), "--overrides", str(overrides))
+    assert code == 0 and "fuzzy-place" not in err
+    assert "method: override" in (tmp_path / "o" / "hankkeet.yaml").read_text(encoding="utf-8")
+
+
+def test_default_overrides_file_is_picked_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "overrides.yaml").write_text('overrides:\n  - raw: Koulu\n    code: "564"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = run("normalize", "Koulu", "--format", "json")
+    assert json.loads(stdout)[0]["method"] == "override"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('overrides:\n  - raw: X\n    code: "999"\n', "not a current municipality code: 999"),
+        ("overrides:\n  - raw: X\n    code: 91\n", "give a quoted municipality code"),
+        ("!!python/object/apply:os.system ['echo hi']\n", "not valid YAML: could not determine a constructor"),
+        ("overrides: 3\n", "expected a mapping with a list under 'overrides'"),
+    ],
+)
+def test_bad_overrides_are_an_input_error(tmp_path: Path, text: str, message: str) -> None:
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text(text, encoding="utf-8")
+    code, _, err = run("normalize", "Lahti", "--overrides", str(overrides))
+    assert code == 2
+    assert err.startswith(f"Error: {overrides}: ") and message in err, err
+
+
+def test_the_shipped_overrides_file_is_valid() -> None:
+    text = (ROOT / "data" / "overrides.yaml").read_text(encoding="utf-8")
+    Gazetteer.load(parse_overrides(text))

@@ -11,13 +11,14 @@ import click
 
 from hankkeet import __version__
 from hankkeet.model import Release
-from hankkeet.municipalities import Gazetteer
-from hankkeet.output import to_csv, to_yaml
+from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
+from hankkeet.output import render_json, render_table, to_csv, to_yaml
 from hankkeet.pipeline import extract
 from hankkeet.source import SourceError
 
 DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OUT = Path("data/out")
+DEFAULT_OVERRIDES = Path("data/overrides.yaml")
 
 EXIT_CODES = """\b
 Exit status:
@@ -60,6 +61,25 @@ def _read_input(name: str) -> bytes:
         raise InputError(f"{name}: no such file") from None
     except OSError as err:
         raise InputError(f"{name}: cannot read ({err.strerror})") from None
+
+
+def _gazetteer(overrides: Path | None) -> Gazetteer:
+    """The shipped gazetteer with a person's overrides: --overrides, else data/overrides.yaml when present."""
+    path = overrides if overrides is not None else (DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None)
+    if path is None:
+        return Gazetteer.load()
+    try:
+        return Gazetteer.load(parse_overrides(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read overrides ({err})") from None
+    except OverridesError as err:
+        raise InputError(f"{path}: {err}") from None
+
+
+overrides_option = click.option(
+    "--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help=f"YAML of place decisions applied before any matching [default: {DEFAULT_OVERRIDES} if present].",
+)
 
 
 def _inputs(given: Sequence[str]) -> list[str]:
@@ -114,7 +134,8 @@ def _summary(name: str, release: Release, out: Path) -> str:
               show_default=True, help="Folder for hankkeet.yaml and the CSV tables.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, only the summary.")
-def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool) -> None:
+@overrides_option
+def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, overrides: Path | None) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
@@ -131,7 +152,7 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     stems = [Path(n).stem if n != "-" else "stdin" for n in names]
     if len(set(stems)) != len(stems):
         raise InputError("two inputs have the same file name; give them distinct names")
-    gazetteer = Gazetteer.load()
+    gazetteer = _gazetteer(overrides)
     results: list[tuple[str, Path, Release]] = []
     for name, stem in zip(names, stems, strict=True):
         label = "<stdin>" if name == "-" else name
@@ -151,4 +172,31 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
                 click.echo(diagnostic.render(label), err=True)
         click.echo(_summary(label, release, folder), err=True)
     if strict and any(release.diagnostics for _, _, release in results):
+        sys.exit(1)
+
+
+@main.command("normalize", epilog=EXIT_CODES)
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: an aligned table for people; json: a list of objects for scripts.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a name gets no municipality code.")
+@overrides_option
+def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides: Path | None) -> None:
+    """Show how place names resolve to municipalities, and why.
+
+    Give names as arguments, or - to read one name per line from standard input.
+    JSON keys: input, code, name, name_sv, region, kind, method, score, runner_up
+    (and margin, note).
+
+    \b
+    Examples:
+      hankkeet normalize Lahden "Pargas stad" Lapinahti "Lapin liitto"
+      cut -d, -f3 partners.csv | hankkeet normalize - --format json
+    """
+    raws = [n for name in names for n in (sys.stdin.read().splitlines() if name == "-" else [name])]
+    raws = [r.strip() for r in raws if r.strip()]
+    gazetteer = _gazetteer(overrides)
+    places = [gazetteer.resolve(raw) for raw in raws]
+    click.echo(render_json(places) if fmt == "json" else render_table(places), nl=fmt == "json")
+    if strict and any(p.code is None and p.kind != "organisation" for p in places):
         sys.exit(1)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 import regex
+import yaml
 from rapidfuzz import fuzz, process
 
 from hankkeet.model import Place
@@ -24,6 +25,8 @@ VALID_ON = "2025-01-01"
 FUZZY_CUTOFF = 88.0
 #: A fuzzy match must beat the best other municipality by this many points.
 FUZZY_MARGIN = 5.0
+#: Candidates below this score are not even considered as runners-up.
+FUZZY_FLOOR = 60.0
 #: Strings shorter than this are never fuzzy-matched (too many near neighbours).
 #: A fuzzy candidate must also start with the same letter as the string (diacritics ignored).
 FUZZY_MIN_LENGTH = 5
@@ -86,6 +89,34 @@ class FormerMunicipality:
     name_sv: str
     abolished_on: str
     merged_into: tuple[str, ...]
+
+
+class OverridesError(ValueError):
+    """The overrides file cannot be used; the CLI reports it with exit status 2."""
+
+
+def parse_overrides(text: str) -> dict[str, str]:
+    """Read an overrides file: ``overrides:`` a list of ``{raw, code | kind: organisation, comment}``."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise OverridesError(f"not valid YAML: {str(err).splitlines()[0]}") from None
+    entries = (data or {}).get("overrides") if isinstance(data, dict) else None
+    if data is not None and not isinstance(entries, list | None):
+        raise OverridesError("expected a mapping with a list under 'overrides'")
+    out: dict[str, str] = {}
+    for number, entry in enumerate(entries or [], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("raw"), str):
+            raise OverridesError(f"entry {number}: needs 'raw' (the place as written)")
+        code, kind = entry.get("code"), entry.get("kind")
+        if isinstance(code, str) and kind in (None, "municipality"):
+            out[entry["raw"]] = code
+        elif code is None and kind == "organisation":
+            out[entry["raw"]] = "organisation"
+        else:
+            raise OverridesError(f"entry {number} ({entry['raw']!r}): give a quoted municipality code such as "
+                                 "code: \"091\", or kind: organisation")
+    return out
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -153,6 +184,9 @@ class Gazetteer:
         self.former = former
         self.regions = {key(m.region_fi) for m in municipalities} | {key(m.region_sv) for m in municipalities}
         self.overrides = {key(raw): target for raw, target in (overrides or {}).items()}
+        unknown = sorted({t for t in self.overrides.values() if t != "organisation"} - set(self.municipalities))
+        if unknown:
+            raise OverridesError(f"not a current municipality code: {', '.join(unknown)}")
         self._index: dict[str, tuple[str, str]] = {}
         ambiguous: set[str] = set()
         for m in municipalities:
@@ -260,28 +294,25 @@ class Gazetteer:
     def _fuzzy(self, raw: str, k: str) -> Place | None:
         if len(k) < FUZZY_MIN_LENGTH:
             return None
-        best: dict[str, tuple[float, str]] = {}
+        best: dict[str, float] = {}
         for query, choices in ((k, self._choices), (fold(k), self._folded_choices)):
-            for choice, score, index in process.extract(query, choices, scorer=fuzz.ratio, limit=6,
-                                                        score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN):
+            for choice, score, index in process.extract(query, choices, scorer=fuzz.ratio, limit=12,
+                                                        score_cutoff=FUZZY_FLOOR):
                 if fold(choice)[:1] != fold(query)[:1]:
                     continue  # people rarely mistype the first letter; "Koulu" is a school, not Oulu
                 code = self._choice_codes[index]
-                if code not in best or score > best[code][0]:
-                    best[code] = (score, choice)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-        if not ranked or ranked[0][1][0] < FUZZY_CUTOFF:
+                best[code] = max(score, best.get(code, 0.0))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        if not ranked or ranked[0][1] < FUZZY_CUTOFF:
             return None
-        code, (score, _) = ranked[0]
-        runner_up = ranked[1] if len(ranked) > 1 else None
-        margin = score - runner_up[1][0] if runner_up else score - (FUZZY_CUTOFF - FUZZY_MARGIN)
-        if runner_up is not None and margin < FUZZY_MARGIN:
-            other = self.municipalities[runner_up[0]].name_fi
-            return Place(raw, "unknown", "none", 0.0, runner_up=other, margin=round(margin, 1),
-                         note=f"too close to both {self.municipalities[code].name_fi} and {other}")
-        place = self.municipality_place(raw, code, "fuzzy", round(score, 1))
-        other_name = self.municipalities[runner_up[0]].name_fi if runner_up else None
-        return replace(place, runner_up=other_name, margin=round(margin, 1))
+        code, score = ranked[0]
+        runner_up = self.municipalities[ranked[1][0]].name_fi if len(ranked) > 1 else None
+        margin = round(score - ranked[1][1], 1) if len(ranked) > 1 else None
+        if margin is not None and margin < FUZZY_MARGIN:
+            return Place(raw, "unknown", "none", 0.0, runner_up=runner_up, margin=margin,
+                         note=f"too close to both {self.municipalities[code].name_fi} and {runner_up}")
+        return replace(self.municipality_place(raw, code, "fuzzy", round(score, 1)),
+                       runner_up=runner_up, margin=margin)
 
     def mentions(self, text: str) -> set[str]:
         """Codes of municipalities named in running text by nominative, genitive or locative forms."""

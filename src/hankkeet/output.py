@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import yaml
@@ -179,3 +180,32 @@ def to_csv(release: Release) -> dict[str, str]:
         "partners.csv": _table(PARTNER_COLUMNS, partners),
         "contacts.csv": _table(CONTACT_COLUMNS, contacts),
     }
+
+
+NORMALIZE_KEYS = ("input", "code", "name", "name_sv", "region", "kind", "method", "score", "runner_up",
+                  "margin", "note")
+
+
+def normalize_record(place: Place) -> dict[str, Any]:
+    """One resolved name for ``hankkeet normalize --format json`` (a contract for scripts)."""
+    values = (place.raw, place.code, place.name, place.name_sv, place.region, place.kind, place.method,
+              place.score, place.runner_up, place.margin, place.note)
+    return dict(zip(NORMALIZE_KEYS, values, strict=True))
+
+
+def render_json(places: list[Place]) -> str:
+    return json.dumps([normalize_record(p) for p in places], ensure_ascii=False, indent=2)
+
+
+def render_table(places: list[Place]) -> str:
+    """An aligned table: input, code, name, kind, method, score, and the runner-up or note."""
+    header = ("INPUT", "CODE", "NAME", "KIND", "METHOD", "SCORE", "WHY")
+    rows = [header]
+    for p in places:
+        why = p.note or ""
+        if p.runner_up is not None:
+            why = f"runner-up {p.runner_up}, margin {p.margin}" + (f"; {why}" if why else "")
+        rows.append((p.raw, p.code or "-", p.name or "-", p.kind, p.method, f"{p.score:.1f}", why))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+                     for row in rows) + "\n"
