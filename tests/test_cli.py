@@ -20,16 +20,17 @@ SMALL = "Eka\nKuvaus.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna A, Espoo\n"
 
 def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args), input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_extract_writes_the_four_files(tmp_path: Path) -> None:
+def test_extract_writes_the_five_files(tmp_path: Path) -> None:
     source = tmp_path / "l.txt"
     source.write_text(SMALL, encoding="utf-8")
     code, _, err = run("extract", str(source), "--out", str(tmp_path / "out"))
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "contacts.csv", "hankkeet.yaml", "partners.csv", "projects.csv"]
+        "contacts.csv", "datapackage.json", "hankkeet.yaml", "partners.csv", "projects.csv"]
     assert f"{source}:3: warning[fuzzy-place]: partner 'Lapinahti' read as Lapinlahti (402)" in err
     assert err.splitlines()[-1] == (f"{source}: 1 projects (0 ended), partners 1 matched, 0 organisations, "
                                     f"0 unmatched; 1 contacts; 1 warnings -> {tmp_path / 'out'}/")
@@ -121,7 +122,7 @@ def test_failure_in_the_last_writer_leaves_previous_outputs_intact(tmp_path: Pat
 
     def failing_fdopen(fd: int, *args: object, **kwargs: object) -> object:
         calls.append(fd)
-        if len(calls) == 4:  # the fourth and last file: contacts.csv
+        if len(calls) == 5:  # the fifth and last file: datapackage.json
             os.close(fd)
             raise OSError(28, "No space left on device")
         return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
@@ -130,7 +131,7 @@ def test_failure_in_the_last_writer_leaves_previous_outputs_intact(tmp_path: Pat
     code, _, err = run("extract", str(source), "--out", str(out))
     assert code == 2, err
     assert "No space left on device" in err
-    assert len(calls) == 4
+    assert len(calls) == 5
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary files left either
 
 

@@ -6,15 +6,19 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from hankkeet import __version__
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
-from hankkeet.output import render_json, render_table, to_csv, to_yaml
+from hankkeet.diff import ReleaseFormatError, compare, records_from_dataset, records_from_release_yaml, render_markdown
+from hankkeet.diff import render_json as render_diff_json
+from hankkeet.diff import render_text as render_diff_text
+from hankkeet.output import dataset_files, dataset_record, datapackage, render_json, render_table, to_csv, to_yaml
 from hankkeet.pipeline import extract
-from hankkeet.source import SourceError
+from hankkeet.source import SourceError, decode
 
 DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OUT = Path("data/out")
@@ -111,8 +115,42 @@ def write_outputs(files: dict[Path, str]) -> None:
 
 def release_files(release: Release, folder: Path) -> dict[Path, str]:
     """The output files of one release: hankkeet.yaml and the three CSV tables."""
-    texts = {"hankkeet.yaml": to_yaml(release), **to_csv(release)}
+    texts = {"hankkeet.yaml": to_yaml(release), **to_csv(release), "datapackage.json": datapackage()}
     return {folder / name: text for name, text in texts.items()}
+
+
+def stale_files(files: dict[Path, str], extra: set[Path]) -> list[str]:
+    """What differs between the files a fresh run would write and the disk: missing, changed, or extra."""
+    problems = []
+    for path, text in sorted(files.items()):
+        try:
+            on_disk = path.read_bytes()
+        except FileNotFoundError:
+            problems.append(f"missing: {path.as_posix()}")
+            continue
+        except OSError as err:
+            raise InputError(f"{path.as_posix()}: cannot read ({err.strerror})") from None
+        if on_disk != text.encode("utf-8"):
+            problems.append(f"differs: {path.as_posix()}")
+    problems += [f"not generated: {p.as_posix()}" for p in sorted(extra)]
+    return problems
+
+
+def _exit_on_drift(problems: list[str], report: str = "") -> None:
+    if problems:
+        click.echo(report + "\n".join(problems), err=True)
+        click.echo(f"{len(problems)} files differ from a fresh run; regenerate them and commit the result", err=True)
+        sys.exit(1)
+    click.echo("up to date", err=True)
+
+
+def _write(files: dict[Path, str], out: Path, remove: set[Path] | None = None) -> None:
+    try:
+        write_outputs(files)
+        for path in sorted(remove or ()):
+            path.unlink()
+    except OSError as err:
+        raise InputError(f"cannot write to {out.as_posix()}: {err.strerror}") from None
 
 
 def _summary(name: str, release: Release, out: Path) -> str:
@@ -134,8 +172,10 @@ def _summary(name: str, release: Release, out: Path) -> str:
               show_default=True, help="Folder for hankkeet.yaml and the CSV tables.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, only the summary.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files in OUT differ from a fresh run.")
 @overrides_option
-def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, overrides: Path | None) -> None:
+def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool,
+                    overrides: Path | None) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
@@ -161,11 +201,11 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
         except SourceError as err:
             raise InputError(f"{label}: {err}") from None
         results.append((label, out if len(names) == 1 else out / stem, release))
-    try:
-        write_outputs({path: text for _, folder, release in results
-                       for path, text in release_files(release, folder).items()})
-    except OSError as err:
-        raise InputError(f"cannot write to {out.as_posix()}: {err.strerror}") from None
+    files = {path: text for _, folder, release in results for path, text in release_files(release, folder).items()}
+    if check:
+        _exit_on_drift(stale_files(files, set()))
+        return
+    _write(files, out)
     for label, folder, release in results:
         if not quiet:
             for diagnostic in release.diagnostics:
@@ -200,3 +240,99 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides:
     click.echo(render_json(places) if fmt == "json" else render_table(places), nl=fmt == "json")
     if strict and any(p.code is None and p.kind != "organisation" for p in places):
         sys.exit(1)
+
+
+def _one_input(inputs: tuple[str, ...]) -> str:
+    names = _inputs(inputs)
+    if len(names) != 1:
+        raise InputError(f"expected one listing, got {len(names)}: {', '.join(names)}")
+    return names[0]
+
+
+def _extract_one(name: str, gazetteer: Gazetteer) -> Release:
+    label = "<stdin>" if name == "-" else name
+    try:
+        return extract(_read_input(name), gazetteer, file=label)
+    except SourceError as err:
+        raise InputError(f"{label}: {err}") from None
+
+
+@main.command("dataset", epilog=EXIT_CODES)
+@click.argument("inputs", nargs=-1, metavar="[INPUT]")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("hankkeet"),
+              show_default=True, help="The dataset folder: one <id>.yaml per project and index.csv.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and show the diff if the folder is out of date.")
+@overrides_option
+def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, overrides: Path | None) -> None:
+    """Write the released dataset: one YAML file per project, named by its id.
+
+    A change to one project in the listing shows as a change to one file. Files of
+    projects that are gone are removed. With no INPUT, reads data/raw/*.txt (one file).
+
+    \b
+    Examples:
+      hankkeet dataset                      # data/raw/*.txt -> hankkeet/
+      hankkeet dataset --check              # CI: fail when hankkeet/ is stale
+    """
+    gazetteer = _gazetteer(overrides)
+    release = _extract_one(_one_input(inputs), gazetteer)
+    files = {into / name: text for name, text in dataset_files(release).items()}
+    present = set(into.glob("*.yaml")) if into.is_dir() else set()
+    gone = present - set(files)
+    if check:
+        report = ""
+        try:
+            comparison = compare(_load_side(into.as_posix(), gazetteer) if present else [],
+                                 [dataset_record(p) for p in release.projects])
+            report = "" if comparison.equal else render_diff_text(comparison, into.as_posix()) + "\n"
+        except InputError:
+            pass  # a file that is not a project: the file list below still names it
+        _exit_on_drift(stale_files(files, gone), report)
+        return
+    _write(files, into, remove=gone)
+    click.echo(f"{len(release.projects)} projects -> {into.as_posix()}/ ({len(gone)} removed)", err=True)
+
+
+def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """Project records from a dataset folder, a hankkeet.yaml, or a raw listing (extracted first)."""
+    path = Path(name)
+    try:
+        if name != "-" and path.is_dir():
+            texts = {p.name: decode(p.read_bytes()) for p in sorted(path.glob("*.yaml"))}
+            if not texts:
+                raise InputError(f"{name}: no project *.yaml files in this folder")
+            return records_from_dataset(texts)
+        if path.suffix in (".yaml", ".yml"):
+            return records_from_release_yaml(decode(_read_input(name)), name)
+    except (ReleaseFormatError, SourceError) as err:
+        raise InputError(f"{name}: {err}") from None
+    return [dataset_record(p) for p in _extract_one(name, gazetteer).projects]
+
+
+@main.command("diff", epilog=EXIT_CODES.replace("--strict and there were warnings", "the releases differ"))
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text (coloured on a terminal), markdown for release notes, json for scripts.")
+@overrides_option
+def diff_command(old: str, new: str, fmt: str, overrides: Path | None) -> None:
+    """Compare two releases: added, removed, renamed and changed projects.
+
+    OLD and NEW are each a hankkeet.yaml, a dataset folder, or a raw listing.
+    Exit status 0 when equal, 1 when different, 2 on error, as diff does.
+
+    \b
+    Examples:
+      hankkeet diff old.txt data/raw/kuntien-digihankkeet.txt
+      hankkeet diff releases/2025/hankkeet.yaml hankkeet/ --format markdown
+    """
+    gazetteer = _gazetteer(overrides)
+    comparison = compare(_load_side(old, gazetteer), _load_side(new, gazetteer))
+    if fmt == "json":
+        click.echo(render_diff_json(comparison))
+    elif fmt == "markdown":
+        click.echo(render_markdown(comparison, old), nl=False)
+    else:
+        colour = sys.stdout.isatty()
+        click.echo(render_diff_text(comparison, old, colour=colour), nl=False, color=colour)
+    sys.exit(0 if comparison.equal else 1)

@@ -117,17 +117,47 @@ def release_record(release: Release) -> dict[str, Any]:
     }
 
 
+def _dump(data: object) -> str:
+    return yaml.dump(  # noqa: S506 - _Dumper is a SafeDumper subclass
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=float("inf"), default_flow_style=False,
+    )
+
+
+def dataset_record(project: Project) -> dict[str, Any]:
+    """One project for the released dataset: like hankkeet.yaml but without line numbers.
+
+    Line numbers move whenever a project is added above, so the dataset leaves them out: a change to one
+    project then changes one file. hankkeet.yaml keeps them for provenance.
+    """
+    record = project_record(project, "")
+    del record["source"]
+    for item in record["partners"] + record["contacts"]:
+        del item["line"]
+    record["warnings"] = sorted({d.code for d in project.diagnostics})
+    return record
+
+
+def dataset_files(release: Release) -> dict[str, str]:
+    """The released dataset: ``<id>.yaml`` per project and ``index.csv`` (id, title, lead, lead_code, ended)."""
+    files = {f"{p.id}.yaml": _dump(dataset_record(p)) for p in release.projects}
+    rows = [
+        {"id": p.id, "title": p.title, "lead": (p.lead.name or p.lead.organisation) if p.lead else None,
+         "lead_code": p.lead.code if p.lead else None, "ended": p.ended}
+        for p in sorted(release.projects, key=lambda p: p.id)
+    ]
+    files["index.csv"] = _table(INDEX_COLUMNS, rows)
+    return files
+
+
 def to_yaml(release: Release) -> str:
     """YAML with unicode kept, no line wrapping, keys in contract order."""
-    return yaml.dump(  # noqa: S506 - _Dumper is a SafeDumper subclass
-        release_record(release), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-        width=float("inf"), default_flow_style=False,
-    )
+    return _dump(release_record(release))
 
 
 PROJECT_COLUMNS = ("id", "number", "title", "ended", "language", "lead_name", "lead_code", "lead_region",
                    "lead_organisation", "lead_found_by", "partners", "contacts", "line_start", "line_end",
                    "description")
+INDEX_COLUMNS = ("id", "title", "lead", "lead_code", "ended")
 PLACE_COLUMNS = ("name", "name_sv", "code", "region", "kind", "method", "score")
 PARTNER_COLUMNS = ("project_id", "position", "raw", *PLACE_COLUMNS, "line")
 CONTACT_COLUMNS = ("project_id", "position", "name", "email", "organisation",
@@ -209,3 +239,67 @@ def render_table(places: list[Place]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
                      for row in rows) + "\n"
+
+
+CODE_PATTERN = "^[0-9]{3}$"
+_KINDS = ["municipality", "former-municipality", "organisation", "unknown"]
+_METHODS = ["override", "exact", "swedish", "inflected", "former", "fuzzy", "organisation", "none"]
+_BOOL = {"trueValues": ["true"], "falseValues": ["false"]}
+
+
+def _field(name: str, type_: str = "string", required: bool = False, **constraints: Any) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": type_}
+    if type_ == "boolean":
+        field.update(_BOOL)
+    if required or constraints:
+        field["constraints"] = {**({"required": True} if required else {}), **constraints}
+    return field
+
+
+def _place_fields(prefix: str = "") -> list[dict[str, Any]]:
+    return [
+        _field(f"{prefix}name"), _field(f"{prefix}name_sv"), _field(f"{prefix}code", pattern=CODE_PATTERN),
+        _field(f"{prefix}region"), _field(f"{prefix}kind", enum=_KINDS), _field(f"{prefix}method", enum=_METHODS),
+        _field(f"{prefix}score", "number", minimum=0, maximum=100),
+    ]
+
+
+def _resource(name: str, fields: list[dict[str, Any]], primary_key: list[str],
+              foreign: bool = True) -> dict[str, Any]:
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": primary_key}
+    if foreign:
+        schema["foreignKeys"] = [{"fields": "project_id", "reference": {"resource": "projects", "fields": "id"}}]
+    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "header": True},
+            "schema": schema}
+
+
+def datapackage() -> str:
+    """A Data Package descriptor for the three CSV tables: types, required fields, keys."""
+    projects = [
+        _field("id", required=True, unique=True), _field("number", "integer"), _field("title"),
+        _field("ended", "boolean", required=True), _field("language", required=True, enum=["fi", "sv"]),
+        _field("lead_name"), _field("lead_code", pattern=CODE_PATTERN), _field("lead_region"), _field("lead_organisation"),
+        _field("lead_found_by", enum=["contact", "numbering", "mention"]),
+        _field("partners", "integer", required=True, minimum=0), _field("contacts", "integer", required=True, minimum=0),
+        _field("line_start", "integer", required=True, minimum=1), _field("line_end", "integer", required=True, minimum=1),
+        _field("description"),
+    ]
+    keys = [_field("project_id", required=True), _field("position", "integer", required=True, minimum=1)]
+    partners = [*keys, _field("raw", required=True), *_place_fields(), _field("line", "integer", required=True)]
+    contacts = [*keys, _field("name"), _field("email"), _field("organisation"), *_place_fields("municipality_"),
+                _field("line", "integer", required=True)]
+    package = {
+        "name": "hankkeet",
+        "title": "Kuntien digitalisaation kannustinjärjestelmän hankkeet",
+        "description": "Projects of the Finnish municipal digitalisation incentive scheme, extracted by hankkeet "
+                       f"{__version__}. Municipality codes: Statistics Finland, municipalities in force on 2025-01-01.",
+        "profile": "tabular-data-package",
+        "resources": [
+            _resource("projects", projects, ["id"], foreign=False),
+            _resource("partners", partners, ["project_id", "position"]),
+            _resource("contacts", contacts, ["project_id", "position"]),
+        ],
+    }
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,252 @@
+"""Compare two releases project by project -> data; render it as text, markdown or json.
+
+Both sides are lists of plain project records (``output.dataset_record`` shape), whichever way they were read:
+a hankkeet.yaml, a dataset folder, or a raw listing extracted first.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz
+
+#: Titles at least this similar (rapidfuzz ratio on casefolded text) with the same lead are a rename.
+RENAME_CUTOFF = 80.0
+_CONTEXT_WORDS = 4
+
+
+class ReleaseFormatError(ValueError):
+    """A file that should hold a release or a project does not."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    added: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    renamed: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    ended: int = 0
+
+    @property
+    def equal(self) -> bool:
+        return not (self.added or self.removed or self.renamed or self.changed)
+
+    def summary(self) -> dict[str, int]:
+        return {"added": len(self.added), "removed": len(self.removed), "renamed": len(self.renamed),
+                "changed": len(self.changed), "ended": self.ended}
+
+
+def _safe_load(text: str, what: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ReleaseFormatError(f"{what}: not valid YAML ({str(err).splitlines()[0]})") from None
+
+
+def _project(data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise ReleaseFormatError(f"{what}: not a project record (no id)")
+    return data
+
+
+def records_from_release_yaml(text: str, what: str = "release") -> list[dict[str, Any]]:
+    """The projects of a hankkeet.yaml."""
+    data = _safe_load(text, what)
+    if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
+        raise ReleaseFormatError(f"{what}: not a hankkeet.yaml (no projects list)")
+    return [_project(p, what) for p in data["projects"]]
+
+
+def records_from_dataset(texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The projects of a dataset folder, given as {file name: text} of its ``*.yaml`` files."""
+    return [_project(_safe_load(text, name), name) for name, text in sorted(texts.items())]
+
+
+def _lead(record: dict[str, Any]) -> str | None:
+    lead = record.get("lead") or {}
+    return lead.get("code") or lead.get("name") or lead.get("organisation")
+
+
+def _partner_keys(record: dict[str, Any]) -> dict[str, str]:
+    """Partners by code (raw text for those without one), with a label to show."""
+    out = {}
+    for p in record.get("partners") or []:
+        k = p.get("code") or p.get("raw")
+        out[k] = f"{p.get('name')} ({p['code']})" if p.get("code") else str(p.get("raw"))
+    return out
+
+
+def _contact_keys(record: dict[str, Any]) -> list[str]:
+    out = []
+    for c in record.get("contacts") or []:
+        who = c.get("name") or c.get("email") or "?"
+        out.append(f"{who}, {c['organisation']}" if c.get("organisation") else who)
+    return out
+
+
+def word_diff(old: str, new: str) -> str:
+    """A short word-level diff: changed words as [-old-]{+new+} with a few words of context around each."""
+    a, b = old.split(), new.split()
+    pieces: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            words = a[i1:i2]
+            if len(words) > 2 * _CONTEXT_WORDS:
+                head = words[:_CONTEXT_WORDS] if pieces else []
+                words = [*head, "…", *words[-_CONTEXT_WORDS:]] if i2 < len(a) else head + ["…"]
+            pieces.extend(words)
+            continue
+        if i2 > i1:
+            pieces.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            pieces.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(pieces)
+
+
+def _fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if bool(old.get("ended")) != bool(new.get("ended")):
+        fields["ended"] = {"old": bool(old.get("ended")), "new": bool(new.get("ended"))}
+    if _lead(old) != _lead(new):
+        fields["lead"] = {"old": old.get("lead"), "new": new.get("lead")}
+    old_p, new_p = _partner_keys(old), _partner_keys(new)
+    if set(old_p) != set(new_p):
+        fields["partners"] = {"added": sorted(set(new_p) - set(old_p)), "removed": sorted(set(old_p) - set(new_p)),
+                              "labels": {k: v for k, v in {**old_p, **new_p}.items()
+                                         if (k in old_p) != (k in new_p)}}
+    old_c, new_c = _contact_keys(old), _contact_keys(new)
+    if old_c != new_c:
+        fields["contacts"] = {"added": [c for c in new_c if c not in old_c],
+                              "removed": [c for c in old_c if c not in new_c]}
+    if old.get("title") != new.get("title"):
+        fields["title"] = {"old": old.get("title"), "new": new.get("title")}
+    if (old.get("description") or "") != (new.get("description") or ""):
+        fields["description"] = {"old": old.get("description"), "new": new.get("description"),
+                                 "diff": word_diff(old.get("description") or "", new.get("description") or "")}
+    return fields
+
+
+def _similar(old: dict[str, Any], new: dict[str, Any]) -> float:
+    """How likely ``new`` is ``old`` renamed: 0 unless the lead is the same."""
+    if _lead(old) != _lead(new):
+        return 0.0
+    if old.get("description") and old.get("description") == new.get("description"):
+        return 100.0
+    return float(fuzz.ratio((old.get("title") or "").casefold(), (new.get("title") or "").casefold()))
+
+
+def compare(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Comparison:
+    """Pair projects by id, then pair leftovers with the same lead and a very similar title as renamed."""
+    old_by_id = {r["id"]: r for r in old}
+    new_by_id = {r["id"]: r for r in new}
+    removed = [r for r in old if r["id"] not in new_by_id]
+    added = [r for r in new if r["id"] not in old_by_id]
+    pairs = [(old_by_id[i], new_by_id[i]) for i in new_by_id if i in old_by_id]
+    candidates = sorted(((_similar(o, n), o["id"], n["id"]) for o in removed for n in added),
+                        key=lambda c: (-c[0], c[1], c[2]))
+    renamed, used_old, used_new = [], set(), set()
+    for score, old_id, new_id in candidates:
+        if score < RENAME_CUTOFF or old_id in used_old or new_id in used_new:
+            continue
+        used_old.add(old_id)
+        used_new.add(new_id)
+        o, n = old_by_id[old_id], new_by_id[new_id]
+        renamed.append({"old_id": old_id, "new_id": new_id, "old_title": o.get("title"), "new_title": n.get("title")})
+        pairs.append((o, n))
+    changed = []
+    ended = 0
+    for o, n in pairs:
+        fields = _fields(o, n)
+        if o["id"] != n["id"]:
+            fields.pop("title", None)  # the rename says it
+        if fields:
+            changed.append({"id": n["id"], "title": n.get("title"), "fields": fields})
+        ended += not o.get("ended") and bool(n.get("ended"))
+    return Comparison(
+        added=[{"id": r["id"], "title": r.get("title")} for r in added if r["id"] not in used_new],
+        removed=[{"id": r["id"], "title": r.get("title")} for r in removed if r["id"] not in used_old],
+        renamed=renamed,
+        changed=changed,
+        ended=ended,
+    )
+
+
+def summary_line(comparison: Comparison, old_name: str) -> str:
+    s = comparison.summary()
+    return (f"{s['added']} added, {s['removed']} removed, {s['renamed']} renamed, {s['changed']} changed, "
+            f"{s['ended']} ended since {old_name}")
+
+
+def render_json(comparison: Comparison) -> str:
+    """The contract for scripts: summary, added, removed, renamed, changed."""
+    changed = []
+    for c in comparison.changed:
+        fields = {k: ({kk: vv for kk, vv in v.items() if kk != "labels"} if isinstance(v, dict) else v)
+                  for k, v in c["fields"].items()}
+        changed.append({**c, "fields": fields})
+    return json.dumps({"summary": comparison.summary(), "added": comparison.added, "removed": comparison.removed,
+                       "renamed": comparison.renamed, "changed": changed}, ensure_ascii=False, indent=2)
+
+
+def _field_lines(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, what changed) pairs, in a fixed order, for the text and markdown renderers."""
+    out = []
+    if "ended" in fields:
+        out.append(("ended", f"{str(fields['ended']['old']).lower()} → {str(fields['ended']['new']).lower()}"))
+    if "lead" in fields:
+        def who(lead: Any) -> str:
+            return str((lead or {}).get("name") or (lead or {}).get("organisation") or "unknown")
+        out.append(("lead", f"{who(fields['lead']['old'])} → {who(fields['lead']['new'])}"))
+    for name in ("partners", "contacts"):
+        if name in fields:
+            labels = fields[name].get("labels", {})
+            parts = [f"+ {labels.get(k, k)}" for k in fields[name]["added"]]
+            parts += [f"− {labels.get(k, k)}" for k in fields[name]["removed"]]
+            out.append((name, "; ".join(parts) or "reordered"))
+    if "title" in fields:
+        out.append(("title", f"“{fields['title']['old']}” → “{fields['title']['new']}”"))
+    if "description" in fields:
+        out.append(("description", fields["description"]["diff"]))
+    return out
+
+
+_COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", "reset": "\x1b[0m"}
+
+
+def render_text(comparison: Comparison, old_name: str, colour: bool = False) -> str:
+    """A readable report, one line per project and an indented line per changed field."""
+    def paint(mark: str, text: str) -> str:
+        return f"{_COLOURS[mark]}{text}{_COLOURS['reset']}" if colour else text
+
+    lines = [summary_line(comparison, old_name)]
+    lines += [paint("+", f"+ added    {a['id']}  {a['title']}") for a in comparison.added]
+    lines += [paint("-", f"- removed  {r['id']}  {r['title']}") for r in comparison.removed]
+    lines += [paint("~", f"~ renamed  {r['old_id']} → {r['new_id']}  “{r['old_title']}” → “{r['new_title']}”")
+              for r in comparison.renamed]
+    for c in comparison.changed:
+        lines.append(paint("~", f"~ changed  {c['id']}  {c['title']}"))
+        lines += [f"    {name}: {what}" for name, what in _field_lines(c["fields"])]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(comparison: Comparison, old_name: str) -> str:
+    """For a release note or a pull request."""
+    out = [f"## Changes since {old_name}", "", f"**{summary_line(comparison, old_name)}**", ""]
+    sections = (("Added", comparison.added), ("Removed", comparison.removed))
+    for heading, items in sections:
+        if items:
+            out += [f"### {heading}", ""] + [f"- {i['title']} (`{i['id']}`)" for i in items] + [""]
+    if comparison.renamed:
+        out += ["### Renamed", ""]
+        out += [f"- “{r['old_title']}” → “{r['new_title']}” (`{r['old_id']}` → `{r['new_id']}`)"
+                for r in comparison.renamed] + [""]
+    if comparison.changed:
+        out += ["### Changed", ""]
+        for c in comparison.changed:
+            out.append(f"- **{c['title']}** (`{c['id']}`)")
+            out += [f"  - {name}: {what}" for name, what in _field_lines(c["fields"])]
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,125 @@
+"""diff: ids that stay put, and comparisons of constructed releases covering every change kind."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from hankkeet import extract
+from hankkeet.diff import compare, render_json, render_markdown, render_text, word_diff
+from hankkeet.municipalities import Gazetteer
+from hankkeet.output import dataset_record
+
+BLOCKS = {
+    "a": "1. Kaupunki taskussa\nHANKE ON PÄÄTTYNYT.\nMobiilisovellus.\nLisätietoja\nJouni Jäkkö, Hämeenlinna\n",
+    "b": "2. ICT-osaamisen tuen ekosysteemi\nKartoitus.\nMuut kunnat: Lahti, Porvoo\nLisätietoja\nJari Harvio, Hämeenlinna\n",
+    "c": "Open Agenda\nOsallistava päätöksenteko.\nMuut kunnat: Inari\nLisätietoja\nAri Alatossava, Ii\n",
+    "d": "Tiedolla johtaminen\nTaloushallinto.\nLisätietoja\nTarja Säisä, Iisalmi\n",
+}
+
+
+def ids(order: str, gazetteer: Gazetteer, blocks: dict[str, str] = BLOCKS) -> dict[str, str]:
+    release = extract("".join(blocks[k] for k in order), gazetteer)
+    return {p.title or "": p.id for p in release.projects}
+
+
+def test_ids_are_derived_from_lead_and_title(gazetteer: Gazetteer) -> None:
+    assert ids("abcd", gazetteer) == {
+        "Kaupunki taskussa": "hameenlinna--kaupunki-taskussa",
+        "ICT-osaamisen tuen ekosysteemi": "hameenlinna--ict-osaamisen-tuen-ekosysteemi",
+        "Open Agenda": "ii--open-agenda",
+        "Tiedolla johtaminen": "iisalmi--tiedolla-johtaminen",
+    }
+
+
+@pytest.mark.parametrize("order", ["dcba", "cab", "ad", "bd", "abc"], ids=["reordered", "reordered-subset",
+                                                                          "deleted-two", "deleted-first", "deleted-last"])
+def test_ids_do_not_move_when_other_projects_change(order: str, gazetteer: Gazetteer) -> None:
+    full = ids("abcd", gazetteer)
+    for title, project_id in ids(order, gazetteer).items():
+        assert full[title] == project_id
+
+
+def test_inserting_a_project_leaves_the_other_ids_alone(gazetteer: Gazetteer) -> None:
+    blocks = {**BLOCKS, "e": "Uusi hanke\nKuvaus.\nLisätietoja\nAnna Aalto, Espoo\n"}
+    full = ids("abcd", gazetteer)
+    with_new = ids("abecd", gazetteer, blocks)
+    assert {t: i for t, i in with_new.items() if t != "Uusi hanke"} == full
+
+
+def test_a_clash_gets_a_content_hash_suffix_that_survives_reordering(gazetteer: Gazetteer) -> None:
+    twin1 = "Tiedolla johtaminen\nEnsimmäinen kuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n"
+    twin2 = "Tiedolla johtaminen\nToinen kuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n"
+    first = extract(twin1 + twin2, gazetteer).projects
+    second = extract(twin2 + twin1, gazetteer).projects
+    assert first[0].id != first[1].id
+    assert all(p.id.startswith("iisalmi--tiedolla-johtaminen-") and len(p.id) == len("iisalmi--tiedolla-johtaminen-")
+               + 6 for p in first)
+    assert {p.description: p.id for p in first} == {p.description: p.id for p in second}
+    assert [d.code for d in first[0].diagnostics] == ["duplicate-id"]
+
+
+def _records(text: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    return [dataset_record(p) for p in extract(text, gazetteer).projects]
+
+
+def test_compare_every_change_kind(gazetteer: Gazetteer) -> None:
+    old = _records("".join(BLOCKS.values()), gazetteer)
+    new_text = (
+        BLOCKS["a"]
+        + BLOCKS["b"].replace("2. ICT", "2. ICT", 1).replace("Kartoitus.\n", "Kartoitus.\nHANKE ON PÄÄTTYNYT.\n")
+        .replace("Lahti, Porvoo", "Lahti, Vantaa")
+        + BLOCKS["c"].replace("Open Agenda\n", "Open Agenda 2.0\n").replace("Ari Alatossava", "Aino Alatossava")
+        + "Uusi hanke\nKuvaus.\nLisätietoja\nAnna Aalto, Espoo\n"
+    )
+    comparison = compare(old, _records(new_text, gazetteer))
+    assert json.loads(render_json(comparison)) == {
+        "summary": {"added": 1, "removed": 1, "renamed": 1, "changed": 2, "ended": 1},
+        "added": [{"id": "espoo--uusi-hanke", "title": "Uusi hanke"}],
+        "removed": [{"id": "iisalmi--tiedolla-johtaminen", "title": "Tiedolla johtaminen"}],
+        "renamed": [{"old_id": "ii--open-agenda", "new_id": "ii--open-agenda-2-0", "old_title": "Open Agenda",
+                     "new_title": "Open Agenda 2.0"}],
+        "changed": [
+            {"id": "hameenlinna--ict-osaamisen-tuen-ekosysteemi", "title": "ICT-osaamisen tuen ekosysteemi",
+             "fields": {"ended": {"old": False, "new": True},
+                        "partners": {"added": ["092"], "removed": ["638"]}}},
+            {"id": "ii--open-agenda-2-0", "title": "Open Agenda 2.0",
+             "fields": {"contacts": {"added": ["Aino Alatossava, Ii"], "removed": ["Ari Alatossava, Ii"]}}},
+        ],
+    }
+    text = render_text(comparison, "old.txt")
+    assert text.splitlines()[0] == "1 added, 1 removed, 1 renamed, 2 changed, 1 ended since old.txt"
+    assert "    partners: + Vantaa (092); − Porvoo (638)" in text.splitlines()
+    markdown = render_markdown(comparison, "old.txt")
+    assert "- “Open Agenda” → “Open Agenda 2.0” (`ii--open-agenda` → `ii--open-agenda-2-0`)" in markdown
+    assert "\x1b[" not in text and "\x1b[" in render_text(comparison, "old.txt", colour=True)
+
+
+def test_equal_releases_compare_equal(gazetteer: Gazetteer) -> None:
+    records = _records("".join(BLOCKS.values()), gazetteer)
+    comparison = compare(records, list(reversed(records)))
+    assert comparison.equal
+    assert comparison.summary() == {"added": 0, "removed": 0, "renamed": 0, "changed": 0, "ended": 0}
+
+
+def test_a_different_title_with_another_lead_is_not_a_rename(gazetteer: Gazetteer) -> None:
+    old = _records(BLOCKS["c"], gazetteer)
+    new = _records(BLOCKS["c"].replace("Open Agenda\n", "Open Agenda 2.0\n").replace(", Ii", ", Inari"), gazetteer)
+    comparison = compare(old, new)
+    assert (len(comparison.added), len(comparison.removed), comparison.renamed) == (1, 1, [])
+
+
+def test_description_change_shows_a_word_diff(gazetteer: Gazetteer) -> None:
+    old = _records(BLOCKS["d"], gazetteer)
+    new = _records(BLOCKS["d"].replace("Taloushallinto.", "Taloushallinto ja henkilöstö."), gazetteer)
+    (change,) = compare(old, new).changed
+    assert change["fields"]["description"]["diff"] == "[-Taloushallinto.-] {+Taloushallinto ja henkilöstö.+}"
+
+
+def test_word_diff_keeps_a_little_context() -> None:
+    words = "a b c d e f g h i j k l m n o p q r s t u v w x y z".split()
+    old = " ".join(words)
+    new = old.replace(" m ", " M ")
+    assert word_diff(old, new) == "… i j k l [-m-] {+M+} n o p q …"
+    assert word_diff("a b", "a b c") == "a b {+c+}"
