@@ -140,7 +140,7 @@ def dataset_record(project: Project) -> dict[str, Any]:
 def dataset_files(release: Release) -> dict[str, str]:
     """The released dataset: ``<id>.yaml`` per project and ``index.csv`` (id, title, lead, lead_code, ended)."""
     files = {f"{p.id}.yaml": _dump(dataset_record(p)) for p in release.projects}
-    rows = [
+    rows: list[dict[str, object]] = [
         {"id": p.id, "title": p.title, "lead": (p.lead.name or p.lead.organisation) if p.lead else None,
          "lead_code": p.lead.code if p.lead else None, "ended": p.ended}
         for p in sorted(release.projects, key=lambda p: p.id)
