@@ -123,3 +123,15 @@ def test_word_diff_keeps_a_little_context() -> None:
     new = old.replace(" m ", " M ")
     assert word_diff(old, new) == "… i j k l [-m-] {+M+} n o p q …"
     assert word_diff("a b", "a b c") == "a b {+c+}"
+
+
+def test_title_change_beyond_the_id_words_and_lead_change(gazetteer: Gazetteer) -> None:
+    long_title = "Yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän"
+    old = _records(f"{long_title}\nKuvaus.\nLisätietoja\nAnna Aalto, Espoo\n", gazetteer)
+    new = _records(f"{long_title} kymmenen\nKuvaus.\nLisätietoja\nAnna Aalto, Espoo ja Bo Berg, Vantaa\n", gazetteer)
+    (change,) = compare(old, new).changed
+    assert change["fields"]["title"] == {"old": long_title, "new": f"{long_title} kymmenen"}
+    assert change["fields"]["contacts"] == {"added": ["Bo Berg, Vantaa"], "removed": []}
+    moved = _records(f"{long_title}\nKuvaus.\nLisätietoja\nAnna Aalto, Vantaa\n", gazetteer)
+    comparison = compare(old, moved)
+    assert (len(comparison.added), len(comparison.removed)) == (1, 1)  # another lead is another id, not a rename
