@@ -75,3 +75,7 @@ def test_csv_is_rfc4180(release: Release) -> None:
     assert text.endswith("\r\n")
     # multi-line descriptions are quoted fields, so every record still parses to the same width
     assert all(len(row) == len(PROJECT_COLUMNS) for row in csv.reader(io.StringIO(text, newline="")))
+
+
+def test_libyaml_and_pure_python_dumpers_write_the_same_bytes(release: Release) -> None:
+    assert to_yaml(release) == to_yaml(release, pure=True)
