@@ -79,7 +79,8 @@ BAD_INPUTS = {
     "missing": (None, "no such file"),
     "directory": ("dir", "is a directory, not a listing file"),
     "binary": (b"PK\x03\x04\x00\x00", "binary data (a NUL byte at offset 4), not a text listing"),
-    "latin-1": ("HANKE PÄÄTTYNYT\n".encode("latin-1"), "not valid UTF-8 at byte offset 7"),
+    "latin-1": ("HANKE PÄÄTTYNYT\n".encode("latin-1"),
+                "not valid UTF-8 at byte offset 7; if it was saved from Excel or Windows, try --encoding cp1252"),
 }
 
 

@@ -24,7 +24,8 @@ CASES = [
 
 @pytest.mark.parametrize(("data", "expected"), CASES)
 def test_read_cleans_lines(data: bytes, expected: list[str]) -> None:
-    lines, info = read(data, "x.txt")
+    lines, info, diagnostics = read(data, "x.txt")
+    assert diagnostics == []
     assert [line.text for line in lines] == expected
     assert [line.number for line in lines] == list(range(1, len(expected) + 1))
     assert info.lines == len(expected)
@@ -35,7 +36,7 @@ def test_line_numbers_are_the_original_ones() -> None:
 
 
 def test_source_info_hashes_the_bytes() -> None:
-    _, info = read(b"abc", "f.txt")
+    _, info, _ = read(b"abc", "f.txt")
     assert info.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert info.file == "f.txt"
 
@@ -46,5 +47,39 @@ def test_binary_input_is_refused() -> None:
 
 
 def test_latin1_bytes_are_refused_with_the_offset() -> None:
-    with pytest.raises(SourceDecodeError, match="byte offset 7"):
+    with pytest.raises(SourceDecodeError, match="byte offset 7; .* try --encoding cp1252"):
         read("HANKE PÄÄTTYNYT".encode("latin-1"), "f")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "iso-8859-15"])
+def test_named_encoding(encoding: str) -> None:
+    lines, _, _ = read("HANKE PÄÄTTYNYT\nÅbo\n".encode(encoding), "f", encoding)
+    assert [line.text for line in lines] == ["HANKE PÄÄTTYNYT", "Åbo"]
+
+
+def test_unknown_encoding() -> None:
+    with pytest.raises(SourceDecodeError, match="unknown encoding 'klingon'"):
+        read(b"abc", "f", "klingon")
+
+
+@pytest.mark.parametrize(
+    ("garbled", "fixed"),
+    [
+        ("HANKE ON PÃ„Ã„TTYNYT.", "HANKE ON PÄÄTTYNYT."),
+        ("Muut kunnat: JÃ¤rvenpÃ¤Ã¤, Ã…bo", "Muut kunnat: Järvenpää, Åbo"),
+        ("Järvenpää â€“ Kerava", None),  # half right, half garbled: cannot be undone as a whole
+        ("Hanke â€“ tulokset", "Hanke – tulokset"),
+    ],
+)
+def test_mojibake_is_repaired_and_reported(garbled: str, fixed: str | None) -> None:
+    lines, _, diagnostics = read(f"Otsikko\n{garbled}\n", "f")
+    if fixed is None:
+        assert [d.code for d in diagnostics] == ["mojibake"]
+    else:
+        assert lines[1] == Line(2, fixed)
+        assert [(d.code, d.line) for d in diagnostics] == [("mojibake-repaired", 2)]
+
+
+def test_real_scandinavian_text_is_not_mojibake() -> None:
+    text = "Åbo, Ähtäri, Pedersöre, Närpes, “lainaus” – ajatusviiva, 3 °C, § 5\n"
+    assert read(text.encode(), "f")[2] == []

@@ -80,6 +80,10 @@ def _gazetteer(overrides: Path | None) -> Gazetteer:
         raise InputError(f"{path}: {err}") from None
 
 
+encoding_option = click.option(
+    "--encoding", default=None, metavar="NAME",
+    help="Decode the input as NAME (e.g. cp1252, latin-1) instead of UTF-8 / BOM-marked UTF-16.",
+)
 overrides_option = click.option(
     "--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help=f"YAML of place decisions applied before any matching [default: {DEFAULT_OVERRIDES} if present].",
@@ -113,9 +117,9 @@ def write_outputs(files: dict[Path, str]) -> None:
         os.replace(temp, target)
 
 
-def release_files(release: Release, folder: Path) -> dict[Path, str]:
-    """The output files of one release: hankkeet.yaml and the three CSV tables."""
-    texts = {"hankkeet.yaml": to_yaml(release), **to_csv(release), "datapackage.json": datapackage()}
+def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, str]:
+    """The output files of one release: hankkeet.yaml, the three CSV tables and their datapackage.json."""
+    texts = {"hankkeet.yaml": to_yaml(release), **to_csv(release, excel), "datapackage.json": datapackage(excel)}
     return {folder / name: text for name, text in texts.items()}
 
 
@@ -173,9 +177,12 @@ def _summary(name: str, release: Release, out: Path) -> str:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, only the summary.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files in OUT differ from a fresh run.")
+@click.option("--excel", is_flag=True,
+              help="CSVs for Excel: UTF-8 with BOM, ';' separator, formula-like cells neutralised.")
+@encoding_option
 @overrides_option
-def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool,
-                    overrides: Path | None) -> None:
+def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool, excel: bool,
+                    encoding: str | None, overrides: Path | None) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
@@ -195,13 +202,10 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     gazetteer = _gazetteer(overrides)
     results: list[tuple[str, Path, Release]] = []
     for name, stem in zip(names, stems, strict=True):
-        label = "<stdin>" if name == "-" else name
-        try:
-            release = extract(_read_input(name), gazetteer, file=label)
-        except SourceError as err:
-            raise InputError(f"{label}: {err}") from None
-        results.append((label, out if len(names) == 1 else out / stem, release))
-    files = {path: text for _, folder, release in results for path, text in release_files(release, folder).items()}
+        release = _extract_one(name, gazetteer, encoding)
+        results.append((release.source.file, out if len(names) == 1 else out / stem, release))
+    files = {path: text for _, folder, release in results
+             for path, text in release_files(release, folder, excel).items()}
     if check:
         _exit_on_drift(stale_files(files, set()))
         return
@@ -249,10 +253,10 @@ def _one_input(inputs: tuple[str, ...]) -> str:
     return names[0]
 
 
-def _extract_one(name: str, gazetteer: Gazetteer) -> Release:
+def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None) -> Release:
     label = "<stdin>" if name == "-" else name
     try:
-        return extract(_read_input(name), gazetteer, file=label)
+        return extract(_read_input(name), gazetteer, file=label, encoding=encoding)
     except SourceError as err:
         raise InputError(f"{label}: {err}") from None
 
@@ -262,8 +266,10 @@ def _extract_one(name: str, gazetteer: Gazetteer) -> Release:
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("hankkeet"),
               show_default=True, help="The dataset folder: one <id>.yaml per project and index.csv.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and show the diff if the folder is out of date.")
+@encoding_option
 @overrides_option
-def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, overrides: Path | None) -> None:
+def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, encoding: str | None,
+                    overrides: Path | None) -> None:
     """Write the released dataset: one YAML file per project, named by its id.
 
     A change to one project in the listing shows as a change to one file. Files of
@@ -275,7 +281,7 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, overrides:
       hankkeet dataset --check              # CI: fail when hankkeet/ is stale
     """
     gazetteer = _gazetteer(overrides)
-    release = _extract_one(_one_input(inputs), gazetteer)
+    release = _extract_one(_one_input(inputs), gazetteer, encoding)
     files = {into / name: text for name, text in dataset_files(release).items()}
     present = set(into.glob("*.yaml")) if into.is_dir() else set()
     gone = present - set(files)

@@ -17,6 +17,9 @@ CODES: dict[str, str] = {
     "ambiguous-place": "a place name could mean more than one municipality (a fuzzy near-tie, a former "
     "municipality split between two); no code is given",
     "unassigned-line": "a line could not be placed in any project",
+    "mojibake-repaired": "a line was UTF-8 read as cp1252 or Latin-1 and saved again ('Ã¤' for 'ä'); it was repaired",
+    "mojibake": "a line looks like UTF-8 read as cp1252 but could not be repaired; check the file's encoding",
+    "empty-input": "the input has no text at all",
     "duplicate-id": "two projects derive the same id; a content hash was appended",
 }
 

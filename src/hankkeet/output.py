@@ -184,13 +184,24 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _table(columns: tuple[str, ...], rows: list[dict[str, object]]) -> str:
+#: Cells starting with these are read as formulas by spreadsheets (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a formula-like cell with ``'`` so a spreadsheet shows it as text."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _table(columns: tuple[str, ...], rows: list[dict[str, object]], excel: bool = False) -> str:
+    """RFC 4180 CSV; for Excel: BOM, ``;`` separator (Finnish Excel) and neutralised formula-like cells."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=";" if excel else ",")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+        cells = [_cell(row.get(c)) for c in columns]
+        writer.writerow([neutralise(c) for c in cells] if excel else cells)
+    return ("\ufeff" if excel else "") + buffer.getvalue()
 
 
 def _place_cells(place: Place | None, prefix: str = "") -> dict[str, object]:
@@ -199,7 +210,7 @@ def _place_cells(place: Place | None, prefix: str = "") -> dict[str, object]:
     return {f"{prefix}{k}": v for k, v in place_record(place).items() if k in PLACE_COLUMNS}
 
 
-def to_csv(release: Release) -> dict[str, str]:
+def to_csv(release: Release, excel: bool = False) -> dict[str, str]:
     """The three tables, keyed by file name: one row per project, partner and contact, joined by id."""
     projects, partners, contacts = [], [], []
     for p in release.projects:
@@ -218,9 +229,9 @@ def to_csv(release: Release) -> dict[str, str]:
                              "email": contact.email, "organisation": contact.organisation,
                              **_place_cells(contact.place, "municipality_"), "line": contact.line})
     return {
-        "projects.csv": _table(PROJECT_COLUMNS, projects),
-        "partners.csv": _table(PARTNER_COLUMNS, partners),
-        "contacts.csv": _table(CONTACT_COLUMNS, contacts),
+        "projects.csv": _table(PROJECT_COLUMNS, projects, excel),
+        "partners.csv": _table(PARTNER_COLUMNS, partners, excel),
+        "contacts.csv": _table(CONTACT_COLUMNS, contacts, excel),
     }
 
 
@@ -276,18 +287,19 @@ def _place_fields(prefix: str = "") -> list[dict[str, Any]]:
     ]
 
 
-def _resource(name: str, fields: list[dict[str, Any]], primary_key: list[str],
+def _resource(name: str, fields: list[dict[str, Any]], primary_key: list[str], excel: bool,
               foreign: bool = True) -> dict[str, Any]:
     schema: dict[str, Any] = {"fields": fields, "primaryKey": primary_key}
     if foreign:
         schema["foreignKeys"] = [{"fields": "project_id", "reference": {"resource": "projects", "fields": "id"}}]
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8",
-            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "header": True},
+            "mediatype": "text/csv", "encoding": "utf-8-sig" if excel else "utf-8",
+            "dialect": {"delimiter": ";" if excel else ",", "lineTerminator": "\r\n", "quoteChar": '"',
+                        "header": True},
             "schema": schema}
 
 
-def datapackage() -> str:
+def datapackage(excel: bool = False) -> str:
     """A Data Package descriptor for the three CSV tables: types, required fields, keys."""
     projects = [
         _field("id", required=True, unique=True), _field("number", "integer"), _field("title"),
@@ -309,9 +321,9 @@ def datapackage() -> str:
                        f"{__version__}. Municipality codes: Statistics Finland, municipalities in force on 2025-01-01.",
         "profile": "tabular-data-package",
         "resources": [
-            _resource("projects", projects, ["id"], foreign=False),
-            _resource("partners", partners, ["project_id", "position"]),
-            _resource("contacts", contacts, ["project_id", "position"]),
+            _resource("projects", projects, ["id"], excel, foreign=False),
+            _resource("partners", partners, ["project_id", "position"], excel),
+            _resource("contacts", contacts, ["project_id", "position"], excel),
         ],
     }
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

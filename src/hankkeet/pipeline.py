@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from hankkeet.blocks import segment
+from hankkeet.diagnostics import Diagnostic
 from hankkeet.fields import build_project
 from hankkeet.ids import assign_ids
 from hankkeet.leads import infer_leads
@@ -11,16 +12,19 @@ from hankkeet.municipalities import Gazetteer
 from hankkeet.source import read
 
 
-def extract(data: bytes | str, gazetteer: Gazetteer | None = None, file: str = "-") -> Release:
+def extract(data: bytes | str, gazetteer: Gazetteer | None = None, file: str = "-",
+            encoding: str | None = None) -> Release:
     """Run the whole pipeline on one listing."""
     gazetteer = gazetteer or Gazetteer.load()
-    lines, info = read(data, file)
+    lines, info, read_problems = read(data, file, encoding)
+    if not any(line.text for line in lines):
+        read_problems.append(Diagnostic("empty-input", 1, "the input has no text; no projects"))
     tokens = classify(lines)
     blocks, unassigned, problems = segment(tokens)
     projects = [build_project(block, gazetteer) for block in blocks]
     projects = infer_leads(projects, gazetteer)
     projects = assign_ids(projects)
     diagnostics = sorted(
-        [d for p in projects for d in p.diagnostics] + problems, key=lambda d: (d.line, d.code)
+        [d for p in projects for d in p.diagnostics] + problems + read_problems, key=lambda d: (d.line, d.code)
     )
     return Release(info, tuple(projects), tuple(diagnostics), tuple(unassigned))

@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 
+from hankkeet.diagnostics import Diagnostic
 from hankkeet.model import Line, SourceInfo
 
 
@@ -29,20 +30,62 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r" {2,}")
 
 
-def decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; refuse binary data."""
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """Decode UTF-8 (with or without BOM), BOM-marked UTF-16, or a named encoding; refuse binary data."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise SourceDecodeError(f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as err:
+            raise SourceDecodeError(f"not valid {encoding} at byte offset {err.start}") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
-            raise SourceDecodeError(f"not valid UTF-16 at byte {err.start}") from None
+            raise SourceDecodeError(f"not valid UTF-16 at byte offset {err.start}") from None
     if b"\x00" in data:
         offset = data.index(b"\x00")
         raise BinaryInputError(f"binary data (a NUL byte at offset {offset}), not a text listing")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise SourceDecodeError(f"not valid UTF-8 at byte offset {err.start}") from None
+        raise SourceDecodeError(
+            f"not valid UTF-8 at byte offset {err.start}; if it was saved from Excel or Windows, "
+            "try --encoding cp1252"
+        ) from None
+
+
+# UTF-8 read as cp1252 or Latin-1 and saved again: "Ã„" for "Ä", "Ã¤" for "ä", "â€“" for "–".
+_CONTINUATION = "".join(sorted(set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore"))
+                               | set(bytes(range(0x80, 0xC0)).decode("latin-1"))))
+MOJIBAKE = re.compile("[\u00c2-\u00c3\u00c5][" + re.escape(_CONTINUATION) + "]|\u00e2\u20ac.")
+
+
+def repair_mojibake(lines: list[Line]) -> tuple[list[Line], list[Diagnostic]]:
+    """Undo UTF-8-read-as-cp1252 line by line; report lines that look garbled but cannot be undone."""
+    out: list[Line] = []
+    diagnostics: list[Diagnostic] = []
+    for line in lines:
+        if not MOJIBAKE.search(line.text):
+            out.append(line)
+            continue
+        repaired = None
+        for codec in ("cp1252", "latin-1"):
+            try:
+                repaired = line.text.encode(codec).decode("utf-8")
+                break
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+        if repaired is None:
+            diagnostics.append(Diagnostic("mojibake", line.number, "text looks like UTF-8 read as cp1252 "
+                                          "(e.g. 'Ã¤' for 'ä') but could not be repaired"))
+            out.append(line)
+        else:
+            diagnostics.append(Diagnostic("mojibake-repaired", line.number,
+                                          f"repaired UTF-8 that had been read as cp1252: {repaired[:60]!r}"))
+            out.append(Line(line.number, clean(repaired)))
+    return out, diagnostics
 
 
 def clean(text: str) -> str:
@@ -62,14 +105,15 @@ def split_lines(text: str) -> list[Line]:
     return [Line(number, clean(part)) for number, part in enumerate(parts, start=1)]
 
 
-def read(data: bytes | str, file: str) -> tuple[list[Line], SourceInfo]:
-    """Decode (bytes) and split a listing; describe it (name, SHA-256, line count) for provenance.
+def read(data: bytes | str, file: str, encoding: str | None = None
+         ) -> tuple[list[Line], SourceInfo, list[Diagnostic]]:
+    """Decode (bytes) and split a listing, repairing mojibake; describe it for provenance.
 
     Text that is already decoded is only split; its SHA-256 is that of its UTF-8 encoding.
     """
     if isinstance(data, str):
         text, raw = data, data.encode("utf-8", "surrogatepass")
     else:
-        text, raw = decode(data), data
-    lines = split_lines(text)
-    return lines, SourceInfo(file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=len(lines))
+        text, raw = decode(data, encoding), data
+    lines, diagnostics = repair_mojibake(split_lines(text))
+    return lines, SourceInfo(file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=len(lines)), diagnostics
