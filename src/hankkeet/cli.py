@@ -27,7 +27,7 @@ DEFAULT_OVERRIDES = Path("data/overrides.yaml")
 EXIT_CODES = """\b
 Exit status:
   0  success
-  1  --strict and there were warnings
+  1  differences (diff, --check) or, with --strict, warnings
   2  usage or input error (missing, unreadable, binary or undecodable input)"""
 
 
@@ -315,7 +315,7 @@ def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
     return [dataset_record(p) for p in _extract_one(name, gazetteer).projects]
 
 
-@main.command("diff", epilog=EXIT_CODES.replace("--strict and there were warnings", "the releases differ"))
+@main.command("diff", epilog=EXIT_CODES)
 @click.argument("old")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
