@@ -3,13 +3,27 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hankkeet import extract
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
-from hankkeet.output import CONTACT_COLUMNS, PARTNER_COLUMNS, PROJECT_COLUMNS, to_csv, to_yaml
+from hankkeet import yamlfast
+from hankkeet.output import (
+    CONTACT_COLUMNS,
+    PARTNER_COLUMNS,
+    PROJECT_COLUMNS,
+    _Code,
+    _PyDumper,
+    dataset_record,
+    release_record,
+    to_csv,
+    to_yaml,
+)
 
 SMALL = (
     "1. Kaupunki taskussa\nHANKE ON PÄÄTTYNYT.\nEnsimmäinen kappale.\nToinen kappale.\n"
@@ -79,3 +93,41 @@ def test_csv_is_rfc4180(release: Release) -> None:
 
 def test_libyaml_and_pure_python_dumpers_write_the_same_bytes(release: Release) -> None:
     assert to_yaml(release) == to_yaml(release, pure=True)
+
+
+def _pyyaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_PyDumper, allow_unicode=True, sort_keys=False, width=2**31 - 1,
+                     default_flow_style=False)
+
+
+def test_fast_writer_matches_pyyaml_on_the_seed(release: Release) -> None:
+    record = release_record(release)
+    assert yamlfast.dump(record, _Code) == _pyyaml(record)
+    for project in release.projects:
+        assert yamlfast.dump(dataset_record(project), _Code) == _pyyaml(dataset_record(project))
+
+
+_TOKENS = ["null", "true", "---", "...", "no", "0x1", "1e3", "2021-03-18", " #", ": ", "- "]
+tricky_text = st.one_of(
+    st.text(st.sampled_from([*"a\u00e4 \u00f6:#-'\"?,[]{}|>&*!%@`\n\t\x85\u2028~=.0123456789eE+yYnN", "\ufeff"]),
+            max_size=12),
+    st.lists(st.sampled_from(_TOKENS + ["a", "b", "\n", " "]), max_size=5).map("".join),
+)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), tricky_text,
+                    st.floats(allow_nan=True, allow_infinity=True), st.builds(_Code, st.text("0123456789", min_size=3,
+                                                                                             max_size=3)))
+keys = st.sampled_from(["id", "name", "code", "description", "title", "a_b"])
+records = st.recursive(
+    st.dictionaries(keys, scalars, min_size=1, max_size=4),
+    lambda children: st.dictionaries(keys, st.one_of(scalars, children, st.lists(st.one_of(children, scalars),
+                                                                                  max_size=3)), min_size=1, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(records)
+def test_fast_writer_is_pyyaml_or_declines(data: dict[str, Any]) -> None:
+    fast = yamlfast.dump(data, _Code)
+    if fast is not None:
+        assert fast == _pyyaml(data)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from hankkeet import __version__
+from hankkeet import __version__, yamlfast
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.model import Contact, Lead, Partner, Place, Project, Release
 
@@ -127,8 +127,15 @@ def release_record(release: Release) -> dict[str, Any]:
     }
 
 
-def _dump(data: object, pure: bool = False) -> str:
-    """YAML text; libyaml's emitter when present (``pure`` forces the Python one, which writes the same bytes)."""
+def _dump(data: dict[str, Any], pure: bool = False) -> str:
+    """YAML text: the fast writer, else libyaml's emitter, else PyYAML's own; all write the same bytes.
+
+    ``pure`` forces PyYAML's pure-Python emitter (the reference the others are tested against).
+    """
+    if not pure:
+        fast = yamlfast.dump(data, _Code)
+        if fast is not None:
+            return fast
     dumper = _DUMPERS[-1] if pure else _DUMPERS[0]
     return yaml.dump(  # noqa: S506 - both dumpers are safe dumpers
         data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=_WIDTH, default_flow_style=False,
