@@ -1,6 +1,8 @@
 """One block to one Project: title, ended flag, language, description, partners, contacts, first lead."""
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
 
 from hankkeet.diagnostics import Diagnostic
@@ -12,6 +14,8 @@ from hankkeet.municipalities import Gazetteer
 # "sosiaali- ja terveyskuntayhtymä" (after a hyphen) joins two words of one name.
 _SEPARATOR = regex.compile(r"\s*[,;]\s*|(?<!-)\s+(?:ja|sekä|och|samt)\s+")
 _GROUP = regex.compile(r"\([^()]*\)")
+_SPLIT_POINT = regex.compile(r"[()]|" + _SEPARATOR.pattern)
+_WORD = regex.compile(r"\p{L}+")
 _ABBREVIATION = regex.compile(r"\p{L}*\p{Lu}\p{L}*\p{Lu}\p{L}*")
 _SWEDISH = frozenset(
     "och att för det som av med är har en ett till på i de den kommunen kommunens projektet inom "
@@ -26,7 +30,7 @@ _FINNISH = frozenset(
 def _split_top_level(text: str) -> list[str]:
     """Split on separators that stand outside parentheses."""
     parts, depth, start = [], 0, 0
-    for match in regex.finditer(r"[()]|" + _SEPARATOR.pattern, text):
+    for match in _SPLIT_POINT.finditer(text):
         token = match.group()
         if token == "(":
             depth += 1
@@ -90,9 +94,9 @@ def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
 
 def detect_language(text: str) -> str:
     """``sv`` when Swedish function words outnumber Finnish ones, else ``fi``."""
-    words = regex.findall(r"\p{L}+", text.casefold())
-    swedish = sum(w in _SWEDISH for w in words)
-    finnish = sum(w in _FINNISH for w in words)
+    counts = Counter(_WORD.findall(text.casefold()))
+    swedish = sum(counts[w] for w in _SWEDISH)
+    finnish = sum(counts[w] for w in _FINNISH)
     return "sv" if swedish > finnish else "fi"
 
 

@@ -12,12 +12,13 @@ from hankkeet.model import Project
 
 MAX_TITLE_WORDS = 8
 MAX_TITLE_CHARS = 60
+_ASCII_WORD = regex.compile(r"[a-z0-9]+")
 
 
 def slug(text: str, max_words: int = MAX_TITLE_WORDS, max_chars: int = MAX_TITLE_CHARS) -> str:
     """ASCII-fold, lowercase, keep the first words, join with hyphens."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    words = regex.findall(r"[a-z0-9]+", folded)[:max_words]
+    words = _ASCII_WORD.findall(folded)[:max_words]
     out = ""
     for word in words:
         candidate = f"{out}-{word}" if out else word

@@ -87,18 +87,35 @@ def _link(text: str) -> Token | None:
     return Token(Line(0, text), Kind.LINK) if LINK.fullmatch(text) else None
 
 
-#: The rules in the order they are tried; a line no rule accepts is TEXT.
-RULES: tuple[Callable[[str], Token | None], ...] = (_ended, _partners, _info, _numbered, _contact, _link)
+_PERSON_START = regex.compile(rf"{_NAME_WORD}\s+\p{{Lu}}")
+
+
+def _may_be_contact(text: str) -> bool:
+    """Cheap test before the contact patterns: an e-mail sign, or a comma after two capitalised words."""
+    return "@" in text or "(a" in text or "[a" in text or ("," in text and _PERSON_START.match(text) is not None)
+
+
+#: The rules in the order they are tried, each behind a cheap test of whether it could apply at all;
+#: a line no rule accepts is TEXT.
+RULES: tuple[tuple[Callable[[str], bool], Callable[[str], Token | None]], ...] = (
+    (lambda text: len(text) <= 60, _ended),
+    (lambda text: text[0] in "MmÖöDd", _partners),
+    (lambda text: text[0] in "LlTtMmYyKk", _info),
+    (lambda text: text[0].isdigit(), _numbered),
+    (_may_be_contact, _contact),
+    (lambda text: text.count(" ") <= 3, _link),
+)
 
 
 def classify_text(text: str) -> Token:
     """Classify one line's text (line number 0)."""
     if not text:
         return Token(Line(0, text), Kind.BLANK)
-    for rule in RULES:
-        token = rule(text)
-        if token is not None:
-            return token
+    for could_apply, rule in RULES:
+        if could_apply(text):
+            token = rule(text)
+            if token is not None:
+                return token
     return Token(Line(0, text), Kind.TEXT, payload=text)
 
 

@@ -53,6 +53,8 @@ _ORG_TOKENS = ("oy", "oyj", "ab", "ry", "rf", "ltd", "inc")
 _ORG_HEAD = regex.compile(
     r"(?:" + "|".join(sorted(_ORG_HEADS, key=len, reverse=True)) + r")$"
 )
+_TOKEN = regex.compile(r"[\p{L}-]+")
+_CAPITALISED = regex.compile(r"\p{Lu}[\p{L}-]+")
 _PAREN = regex.compile(r"(?P<outer>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*")
 _DASHES = regex.compile(r"[\u2010-\u2015\u2212]")
 _PUNCT_ENDS = regex.compile(r"^[\s.,;:!?\"'”“»«]+|[\s.,;:!?\"'”“»«]+$")
@@ -261,7 +263,7 @@ class Gazetteer:
         return replace(outer, raw=raw, note=match["inner"])
 
     def _organisation(self, raw: str, k: str) -> Place | None:
-        tokens = regex.findall(r"[\p{L}-]+", k)
+        tokens = _TOKEN.findall(k)
         heads = [i for i, t in enumerate(tokens) if t in _ORG_TOKENS or _ORG_HEAD.search(t)]
         if not heads or (len(tokens) == 1 and _ORG_HEAD.fullmatch(tokens[0])):
             return None
@@ -317,7 +319,7 @@ class Gazetteer:
     def mentions(self, text: str) -> set[str]:
         """Codes of municipalities named in running text by nominative, genitive or locative forms."""
         codes: set[str] = set()
-        for word in regex.findall(r"\p{Lu}[\p{L}-]+", text):
+        for word in _CAPITALISED.findall(text):
             k = key(word)
             hit = self._index.get(k)
             if hit and hit[1] in ("exact", "inflected", "swedish"):
