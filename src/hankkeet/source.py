@@ -28,7 +28,8 @@ _ODD_SPACE = re.compile(r"[\t\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r" {2,}")
-_NEEDS_CLEANING = re.compile("|".join((_ODD_SPACE.pattern, _CONTROL.pattern, _ZERO_WIDTH.pattern, "  ")))
+# One character class (no alternation): much faster to search than the three patterns above.
+_SPECIAL_CHAR = re.compile("[" + "".join(p.pattern.strip("[]+") for p in (_ODD_SPACE, _CONTROL, _ZERO_WIDTH)) + "]")
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
@@ -68,7 +69,7 @@ def repair_mojibake(lines: list[Line]) -> tuple[list[Line], list[Diagnostic]]:
     out: list[Line] = []
     diagnostics: list[Diagnostic] = []
     for line in lines:
-        if not MOJIBAKE.search(line.text):
+        if not ("Ã" in line.text or "Â" in line.text or "â€" in line.text) or not MOJIBAKE.search(line.text):
             out.append(line)
             continue
         repaired = None
@@ -91,7 +92,7 @@ def repair_mojibake(lines: list[Line]) -> tuple[list[Line], list[Diagnostic]]:
 
 def clean(text: str) -> str:
     """Normalise one line: NFC, odd spaces and tabs to one space, controls dropped, ends trimmed."""
-    if _NEEDS_CLEANING.search(text) is None and unicodedata.is_normalized("NFC", text):
+    if "  " not in text and _SPECIAL_CHAR.search(text) is None and unicodedata.is_normalized("NFC", text):
         return text.strip()  # the common case, same result as the full path below
     text = unicodedata.normalize("NFC", text)
     text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text))
