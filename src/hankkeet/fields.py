@@ -17,6 +17,8 @@ _GROUP = regex.compile(r"\([^()]*\)")
 _SPLIT_POINT = regex.compile(r"[()]|" + _SEPARATOR.pattern)
 _WORD = regex.compile(r"\p{L}+")
 _ABBREVIATION = regex.compile(r"\p{L}*\p{Lu}\p{L}*\p{Lu}\p{L}*")
+#: Language is decided on this many characters of the description: plenty for function words, and bounded.
+LANGUAGE_SAMPLE = 2000
 _SWEDISH = frozenset(
     "och att för det som av med är har en ett till på i de den kommunen kommunens projektet inom "
     "genom samt kommer ska vi även har utveckla".split()
@@ -93,8 +95,8 @@ def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
 
 
 def detect_language(text: str) -> str:
-    """``sv`` when Swedish function words outnumber Finnish ones, else ``fi``."""
-    counts = Counter(_WORD.findall(text.casefold()))
+    """``sv`` when Swedish function words outnumber Finnish ones in the first 2000 characters, else ``fi``."""
+    counts = Counter(_WORD.findall(text[:LANGUAGE_SAMPLE].casefold()))
     swedish = sum(counts[w] for w in _SWEDISH)
     finnish = sum(counts[w] for w in _FINNISH)
     return "sv" if swedish > finnish else "fi"

@@ -17,6 +17,7 @@ _ASCII_WORD = regex.compile(r"[a-z0-9]+")
 
 def slug(text: str, max_words: int = MAX_TITLE_WORDS, max_chars: int = MAX_TITLE_CHARS) -> str:
     """ASCII-fold, lowercase, keep the first words, join with hyphens."""
+    text = text[: max_chars * 4]  # enough for the words kept; a long description is not folded whole
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     words = _ASCII_WORD.findall(folded)[:max_words]
     out = ""

@@ -53,38 +53,42 @@ def is_contact(text: str) -> bool:
     return EMAIL.fullmatch(text) is not None or split_people(text) is not None
 
 
-def _ended(text: str) -> Token | None:
-    return Token(Line(0, text), Kind.ENDED) if ENDED.fullmatch(text) else None
+#: What a rule reads from a line: its kind, its list number, and the text after any label.
+Reading = tuple[Kind, int | None, str]
 
 
-def _partners(text: str) -> Token | None:
+def _ended(text: str) -> Reading | None:
+    return (Kind.ENDED, None, "") if ENDED.fullmatch(text) else None
+
+
+def _partners(text: str) -> Reading | None:
     match = PARTNERS.fullmatch(text) or PARTNERS_MUKANA.fullmatch(text)
-    return Token(Line(0, text), Kind.PARTNERS, payload=match["rest"]) if match else None
+    return (Kind.PARTNERS, None, match["rest"]) if match else None
 
 
-def _info(text: str) -> Token | None:
+def _info(text: str) -> Reading | None:
     if CONTACT_HEADER.fullmatch(text):
-        return Token(Line(0, text), Kind.CONTACT_HEADER)
+        return Kind.CONTACT_HEADER, None, ""
     inline = CONTACT_INLINE.fullmatch(text)
     if inline:
         rest = inline["rest"]
-        return Token(Line(0, text), Kind.CONTACT_INLINE if is_contact(rest) else Kind.LINK, payload=rest)
+        return (Kind.CONTACT_INLINE if is_contact(rest) else Kind.LINK), None, rest
     if MORE_INFO.fullmatch(text) and len(text.split()) <= MAX_MORE_INFO_WORDS:
-        return Token(Line(0, text), Kind.MORE_INFO)
+        return Kind.MORE_INFO, None, ""
     return None
 
 
-def _numbered(text: str) -> Token | None:
+def _numbered(text: str) -> Reading | None:
     match = NUMBERED.fullmatch(text)
-    return Token(Line(0, text), Kind.NUMBERED, int(match["number"]), match["rest"]) if match else None
+    return (Kind.NUMBERED, int(match["number"]), match["rest"]) if match else None
 
 
-def _contact(text: str) -> Token | None:
-    return Token(Line(0, text), Kind.CONTACT, payload=text) if is_contact(text) else None
+def _contact(text: str) -> Reading | None:
+    return (Kind.CONTACT, None, text) if is_contact(text) else None
 
 
-def _link(text: str) -> Token | None:
-    return Token(Line(0, text), Kind.LINK) if LINK.fullmatch(text) else None
+def _link(text: str) -> Reading | None:
+    return (Kind.LINK, None, "") if LINK.fullmatch(text) else None
 
 
 _PERSON_START = regex.compile(rf"{_NAME_WORD}\s+\p{{Lu}}")
@@ -95,9 +99,9 @@ def _may_be_contact(text: str) -> bool:
     return "@" in text or "(a" in text or "[a" in text or ("," in text and _PERSON_START.match(text) is not None)
 
 
-#: The rules in the order they are tried, each behind a cheap test of whether it could apply at all;
-#: a line no rule accepts is TEXT.
-RULES: tuple[tuple[Callable[[str], bool], Callable[[str], Token | None]], ...] = (
+#: The rules in the order they are tried, each behind a cheap test of whether it could apply at all
+#: (most lines are long body sentences that no rule accepts); a line no rule accepts is TEXT.
+RULES: tuple[tuple[Callable[[str], bool], Callable[[str], Reading | None]], ...] = (
     (lambda text: len(text) <= 60, _ended),
     (lambda text: text[0] in "MmÖöDd", _partners),
     (lambda text: text[0] in "LlTtMmYyKk", _info),
@@ -107,25 +111,26 @@ RULES: tuple[tuple[Callable[[str], bool], Callable[[str], Token | None]], ...] =
 )
 
 
-def classify_text(text: str) -> Token:
-    """Classify one line's text (line number 0)."""
+def read_line(text: str) -> Reading:
+    """Classify one line's text."""
     if not text:
-        return Token(Line(0, text), Kind.BLANK)
+        return Kind.BLANK, None, ""
     for could_apply, rule in RULES:
         if could_apply(text):
-            token = rule(text)
-            if token is not None:
-                return token
-    return Token(Line(0, text), Kind.TEXT, payload=text)
+            reading = rule(text)
+            if reading is not None:
+                return reading
+    return Kind.TEXT, None, text
+
+
+def classify_text(text: str) -> Token:
+    """Classify one line's text as a token (line number 0)."""
+    return Token(Line(0, text), *read_line(text))
 
 
 def classify(lines: Iterable[Line]) -> list[Token]:
     """Classify every line, keeping its original number."""
-    out = []
-    for line in lines:
-        token = classify_text(line.text)
-        out.append(Token(line, token.kind, token.number, token.payload))
-    return out
+    return [Token(line, *read_line(line.text)) for line in lines]
 
 
 def looks_like_title(token: Token) -> bool:
@@ -135,4 +140,8 @@ def looks_like_title(token: Token) -> bool:
     if token.kind is not Kind.TEXT:
         return False
     text = token.line.text
-    return len(text.split()) <= 25 and not text.endswith((".", ":", ",", ";"))
+    if text.endswith((".", ":", ",", ";")):
+        return False
+    # Cleaned lines have single spaces, so the word count is the space count + 1; split only if not.
+    words = text.count(" ") + 1 if "  " not in text else len(text.split())
+    return words <= 25

@@ -7,7 +7,7 @@ from enum import StrEnum
 from hankkeet.diagnostics import Diagnostic
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One normalised input line with its 1-based number in the original file."""
 
@@ -30,7 +30,7 @@ class Kind(StrEnum):
     TEXT = "text"  # anything else: a title or a body line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A classified line: its kind, the list number of a numbered line, the text after any label."""
 
