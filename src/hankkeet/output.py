@@ -186,8 +186,10 @@ CONTACT_COLUMNS = ("project_id", "position", "name", "email", "organisation",
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
     return str(value)
 
 
@@ -200,41 +202,50 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def _table(columns: tuple[str, ...], rows: list[dict[str, object]], excel: bool = False) -> str:
-    """RFC 4180 CSV; for Excel: BOM, ``;`` separator (Finnish Excel) and neutralised formula-like cells."""
+def _table(columns: tuple[str, ...], rows: list[dict[str, object]] | list[list[str]], excel: bool = False) -> str:
+    """RFC 4180 CSV; for Excel: BOM, ``;`` separator (Finnish Excel) and neutralised formula-like cells.
+
+    Rows are dicts keyed by column, or lists of cells already in column order.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", delimiter=";" if excel else ",")
     writer.writerow(columns)
     for row in rows:
-        cells = [_cell(row.get(c)) for c in columns]
+        cells = [_cell(row.get(c)) for c in columns] if isinstance(row, dict) else row
         writer.writerow([neutralise(c) for c in cells] if excel else cells)
     return ("\ufeff" if excel else "") + buffer.getvalue()
 
 
-def _place_cells(place: Place | None, prefix: str = "") -> dict[str, object]:
+def _place_cells(place: Place | None, memo: dict[int, list[str]]) -> list[str]:
+    """The PLACE_COLUMNS cells of a place (empty for none); the gazetteer shares Place objects, so memoised."""
     if place is None:
-        return {}
-    return {f"{prefix}{k}": v for k, v in place_record(place).items() if k in PLACE_COLUMNS}
+        return [""] * len(PLACE_COLUMNS)
+    cells = memo.get(id(place))
+    if cells is None:
+        values = (place.name, place.name_sv, place.code, place.region, place.kind, place.method, place.score)
+        cells = memo[id(place)] = [_cell(v) for v in values]
+    return cells
 
 
 def to_csv(release: Release, excel: bool = False) -> dict[str, str]:
     """The three tables, keyed by file name: one row per project, partner and contact, joined by id."""
-    projects, partners, contacts = [], [], []
+    projects: list[list[str]] = []
+    partners: list[list[str]] = []
+    contacts: list[list[str]] = []
+    memo: dict[int, list[str]] = {}
     for p in release.projects:
-        lead = lead_record(p.lead) or {}
-        projects.append({
-            "id": p.id, "number": p.number, "title": p.title, "ended": p.ended, "language": p.language,
-            **{f"lead_{k}": v for k, v in lead.items()},
-            "partners": len(p.partners), "contacts": len(p.contacts),
-            "line_start": p.line_start, "line_end": p.line_end, "description": p.description,
-        })
+        lead = p.lead
+        lead_cells = ([lead.name, lead.code, lead.region, lead.organisation, lead.source] if lead is not None
+                      else [None] * 5)
+        projects.append([_cell(v) for v in (p.id, p.number, p.title, p.ended, p.language, *lead_cells,
+                                             len(p.partners), len(p.contacts), p.line_start, p.line_end,
+                                             p.description)])
         for position, partner in enumerate(p.partners, start=1):
-            partners.append({"project_id": p.id, "position": position, "raw": partner.place.raw,
-                             **_place_cells(partner.place), "line": partner.line})
+            partners.append([p.id, str(position), partner.place.raw, *_place_cells(partner.place, memo),
+                             str(partner.line)])
         for position, contact in enumerate(p.contacts, start=1):
-            contacts.append({"project_id": p.id, "position": position, "name": contact.name,
-                             "email": contact.email, "organisation": contact.organisation,
-                             **_place_cells(contact.place, "municipality_"), "line": contact.line})
+            contacts.append([p.id, str(position), _cell(contact.name), _cell(contact.email),
+                             _cell(contact.organisation), *_place_cells(contact.place, memo), str(contact.line)])
     return {
         "projects.csv": _table(PROJECT_COLUMNS, projects, excel),
         "partners.csv": _table(PARTNER_COLUMNS, partners, excel),

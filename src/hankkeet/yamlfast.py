@@ -39,7 +39,8 @@ def _plain_allowed(value: str) -> bool:
         return False
     if _COLON_OR_COMMENT.search(value):
         return False
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR
 
 
 _CACHE: dict[str, str] = {}
@@ -82,7 +83,7 @@ def _scalar(value: Any, indent: int, quoted_type: type) -> str:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, quoted_type):
+    if isinstance(value, quoted_type) and isinstance(value, str):
         if not value.isalnum() or not value.isascii():
             raise Unsupported
         return f'"{value}"'
@@ -98,26 +99,40 @@ def _scalar(value: Any, indent: int, quoted_type: type) -> str:
     raise Unsupported
 
 
+_GOOD_KEYS: set[str] = set()
+
+
 def _mapping(data: dict[str, Any], indent: int, out: list[str], quoted: type, first_inline: bool = False) -> None:
     pad = " " * indent
-    for number, (key, value) in enumerate(data.items()):
-        if not (isinstance(key, str) and key.isidentifier() and key.isascii()):
-            raise Unsupported
-        prefix = (key if first_inline and number == 0 else pad + key) + ":"
-        if isinstance(value, dict):
+    append = out.append
+    first = first_inline
+    for key, value in data.items():
+        if key not in _GOOD_KEYS:
+            if not (isinstance(key, str) and key.isidentifier() and key.isascii()):
+                raise Unsupported
+            _GOOD_KEYS.add(key)
+        prefix = key + ":" if first else pad + key + ":"
+        first = False
+        kind = type(value)
+        if kind is str:
+            text = _CACHE.get(value)
+            append(f"{prefix} {text if text is not None else scalar_str(value, indent)}\n")
+        elif kind is dict:
             if value:
-                out.append(prefix + "\n")
+                append(prefix + "\n")
                 _mapping(value, indent + 2, out, quoted)
             else:
-                out.append(prefix + " {}\n")
-        elif isinstance(value, list):
+                append(prefix + " {}\n")
+        elif kind is list:
             if value:
-                out.append(prefix + "\n")
+                append(prefix + "\n")
                 _sequence(value, indent, out, quoted)
             else:
-                out.append(prefix + " []\n")
+                append(prefix + " []\n")
+        elif isinstance(value, dict | list):
+            raise Unsupported  # subclasses: PyYAML's safe dumper refuses them
         else:
-            out.append(prefix + " " + _scalar(value, indent, quoted) + "\n")
+            append(f"{prefix} {_scalar(value, indent, quoted)}\n")
 
 
 def _sequence(items: list[Any], indent: int, out: list[str], quoted: type) -> None:
