@@ -13,7 +13,8 @@ from hankkeet.cli import main
 from hankkeet.fields import split_partners
 from hankkeet.lines import classify_text
 from hankkeet.municipalities import Gazetteer
-from hankkeet.output import to_csv, to_yaml
+from hankkeet.output import to_yaml
+from hankkeet.tables import to_csv
 
 PROJECT = "Hanke\nKuvaus on tässä.\nMuut kunnat: Lahti\nLisätietoja\nAnna Aalto, Espoo\n"
 

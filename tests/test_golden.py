@@ -10,7 +10,8 @@ from summary import summarise
 from hankkeet import extract
 from hankkeet.cli import main
 from hankkeet.model import Release
-from hankkeet.output import to_csv, to_yaml
+from hankkeet.output import to_yaml
+from hankkeet.tables import to_csv
 
 GOLDEN = Path(__file__).parent / "golden" / "kuntien-digihankkeet.summary.txt"
 

@@ -13,17 +13,8 @@ from hankkeet import extract
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 from hankkeet import yamlfast
-from hankkeet.output import (
-    CONTACT_COLUMNS,
-    PARTNER_COLUMNS,
-    PROJECT_COLUMNS,
-    _Code,
-    _PyDumper,
-    dataset_record,
-    release_record,
-    to_csv,
-    to_yaml,
-)
+from hankkeet.output import _Code, _PyDumper, dataset_record, release_record, to_yaml
+from hankkeet.tables import CONTACT_COLUMNS, PARTNER_COLUMNS, PROJECT_COLUMNS, to_csv
 
 SMALL = (
     "1. Kaupunki taskussa\nHANKE ON PÄÄTTYNYT.\nEnsimmäinen kappale.\nToinen kappale.\n"

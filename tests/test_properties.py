@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from hankkeet import extract
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
-from hankkeet.output import to_csv, to_yaml
+from hankkeet.output import to_yaml
+from hankkeet.tables import to_csv
 from hankkeet.source import split_lines
 
 GAZETTEER = Gazetteer.load()

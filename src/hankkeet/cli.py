@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -19,7 +20,8 @@ from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
 from hankkeet.diff import ReleaseFormatError, compare, records_from_dataset, records_from_release_yaml, render_markdown
 from hankkeet.diff import render_json as render_diff_json
 from hankkeet.diff import render_text as render_diff_text
-from hankkeet.output import dataset_files, dataset_record, datapackage, render_json, render_table, to_csv, to_yaml
+from hankkeet.output import dataset_files, dataset_record, render_json, render_table, write_yaml
+from hankkeet.tables import TABLES, datapackage, write_table
 from hankkeet.pipeline import extract
 from hankkeet.source import SourceError, decode
 
@@ -115,16 +117,34 @@ def _inputs(given: Sequence[str]) -> list[str]:
     return found
 
 
-def write_outputs(files: dict[Path, str]) -> None:
+#: Something that writes one output file's text to an open, seekable text file.
+Writer = Callable[[TextIO], None]
+
+
+def _text(text: str) -> Writer:
+    def write(handle: TextIO) -> None:
+        handle.write(text)
+    return write
+
+
+def _table_writer(release: Release, name: str, excel: bool) -> Writer:
+    columns, rows = TABLES[name]
+
+    def write(handle: TextIO) -> None:
+        write_table(columns, rows(release), handle, excel)
+    return write
+
+
+def write_outputs(files: dict[Path, Writer]) -> None:
     """Write every file to a temporary name beside it; rename them into place only when all are written."""
     staged: list[tuple[Path, Path]] = []
     try:
-        for target, text in files.items():
+        for target, writer in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             staged.append((Path(name), target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+                writer(out)
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
@@ -133,16 +153,19 @@ def write_outputs(files: dict[Path, str]) -> None:
         os.replace(temp, target)
 
 
-def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, str]:
+def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, Writer]:
     """The output files of one release: hankkeet.yaml, the three CSV tables and their datapackage.json."""
-    texts = {"hankkeet.yaml": to_yaml(release), **to_csv(release, excel), "datapackage.json": datapackage(excel)}
-    return {folder / name: text for name, text in texts.items()}
+    files: dict[Path, Writer] = {folder / "hankkeet.yaml": lambda handle: write_yaml(release, handle)}
+    for name in TABLES:
+        files[folder / name] = _table_writer(release, name, excel)
+    files[folder / "datapackage.json"] = _text(datapackage(excel))
+    return files
 
 
-def stale_files(files: dict[Path, str], extra: set[Path]) -> list[str]:
+def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
     """What differs between the files a fresh run would write and the disk: missing, changed, or extra."""
     problems = []
-    for path, text in sorted(files.items()):
+    for path, writer in sorted(files.items()):
         try:
             on_disk = path.read_bytes()
         except FileNotFoundError:
@@ -150,7 +173,9 @@ def stale_files(files: dict[Path, str], extra: set[Path]) -> list[str]:
             continue
         except OSError as err:
             raise InputError(f"{path.as_posix()}: cannot read ({err.strerror})") from None
-        if on_disk != text.encode("utf-8"):
+        buffer = io.StringIO(newline="")
+        writer(buffer)
+        if on_disk != buffer.getvalue().encode("utf-8"):
             problems.append(f"differs: {path.as_posix()}")
     problems += [f"not generated: {p.as_posix()}" for p in sorted(extra)]
     return problems
@@ -164,7 +189,7 @@ def _exit_on_drift(problems: list[str], report: str = "") -> None:
     click.echo("up to date", err=True)
 
 
-def _write(files: dict[Path, str], out: Path, remove: set[Path] | None = None) -> None:
+def _write(files: dict[Path, Writer], out: Path, remove: set[Path] | None = None) -> None:
     try:
         write_outputs(files)
         for path in sorted(remove or ()):
@@ -299,7 +324,7 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, encoding: 
     """
     gazetteer = _gazetteer(overrides)
     release = _extract_one(_one_input(inputs), gazetteer, encoding)
-    files = {into / name: text for name, text in dataset_files(release).items()}
+    files = {into / name: _text(text) for name, text in dataset_files(release).items()}
     present = set(into.glob("*.yaml")) if into.is_dir() else set()
     gone = present - set(files)
     if check:

@@ -1,16 +1,17 @@
 """Release -> YAML text and CSV tables. Pure functions: text in, text out; the CLI writes files."""
 from __future__ import annotations
 
-import csv
 import io
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 import yaml
 
 from hankkeet import __version__, yamlfast
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.model import Contact, Lead, Partner, Place, Project, Release
+from hankkeet.tables import INDEX_COLUMNS, table_text
 
 
 class _Code(str):
@@ -164,93 +165,45 @@ def dataset_files(release: Release) -> dict[str, str]:
          "lead_code": p.lead.code if p.lead else None, "ended": p.ended}
         for p in sorted(release.projects, key=lambda p: p.id)
     ]
-    files["index.csv"] = _table(INDEX_COLUMNS, rows)
+    files["index.csv"] = table_text(INDEX_COLUMNS, rows)
     return files
+
+
+def yaml_chunks(release: Release) -> Iterator[str]:
+    """hankkeet.yaml piece by piece (one per project) from the fast writer; raises yamlfast.Unsupported."""
+    file = release.source.file
+    head = {"generator": {"name": "hankkeet", "version": __version__},
+            "source": {"file": file, "sha256": release.source.sha256, "lines": release.source.lines}}
+    yield yamlfast.emit_mapping(head, _Code)
+    if release.projects:
+        yield "projects:\n"
+        for project in release.projects:
+            yield yamlfast.emit_items([project_record(project, file)], _Code)
+    else:
+        yield "projects: []\n"
+    tail = {"warnings": [warning_record(d) for d in release.diagnostics],
+            "unassigned_lines": [{"line": line.number, "text": line.text} for line in release.unassigned_lines]}
+    yield yamlfast.emit_mapping(tail, _Code)
+
+
+def write_yaml(release: Release, handle: TextIO) -> None:
+    """Write hankkeet.yaml to a seekable text file without holding the whole text in memory."""
+    try:
+        for chunk in yaml_chunks(release):
+            handle.write(chunk)
+    except yamlfast.Unsupported:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(_dump(release_record(release)))
 
 
 def to_yaml(release: Release, pure: bool = False) -> str:
     """YAML with unicode kept, no line wrapping, keys in contract order."""
-    return _dump(release_record(release), pure)
-
-
-PROJECT_COLUMNS = ("id", "number", "title", "ended", "language", "lead_name", "lead_code", "lead_region",
-                   "lead_organisation", "lead_found_by", "partners", "contacts", "line_start", "line_end",
-                   "description")
-INDEX_COLUMNS = ("id", "title", "lead", "lead_code", "ended")
-PLACE_COLUMNS = ("name", "name_sv", "code", "region", "kind", "method", "score")
-PARTNER_COLUMNS = ("project_id", "position", "raw", *PLACE_COLUMNS, "line")
-CONTACT_COLUMNS = ("project_id", "position", "name", "email", "organisation",
-                   *(f"municipality_{c}" for c in PLACE_COLUMNS), "line")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
-
-
-#: Cells starting with these are read as formulas by spreadsheets (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: str) -> str:
-    """Prefix a formula-like cell with ``'`` so a spreadsheet shows it as text."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
-def _table(columns: tuple[str, ...], rows: list[dict[str, object]] | list[list[str]], excel: bool = False) -> str:
-    """RFC 4180 CSV; for Excel: BOM, ``;`` separator (Finnish Excel) and neutralised formula-like cells.
-
-    Rows are dicts keyed by column, or lists of cells already in column order.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=";" if excel else ",")
-    writer.writerow(columns)
-    for row in rows:
-        cells = [_cell(row.get(c)) for c in columns] if isinstance(row, dict) else row
-        writer.writerow([neutralise(c) for c in cells] if excel else cells)
-    return ("\ufeff" if excel else "") + buffer.getvalue()
-
-
-def _place_cells(place: Place | None, memo: dict[int, list[str]]) -> list[str]:
-    """The PLACE_COLUMNS cells of a place (empty for none); the gazetteer shares Place objects, so memoised."""
-    if place is None:
-        return [""] * len(PLACE_COLUMNS)
-    cells = memo.get(id(place))
-    if cells is None:
-        values = (place.name, place.name_sv, place.code, place.region, place.kind, place.method, place.score)
-        cells = memo[id(place)] = [_cell(v) for v in values]
-    return cells
-
-
-def to_csv(release: Release, excel: bool = False) -> dict[str, str]:
-    """The three tables, keyed by file name: one row per project, partner and contact, joined by id."""
-    projects: list[list[str]] = []
-    partners: list[list[str]] = []
-    contacts: list[list[str]] = []
-    memo: dict[int, list[str]] = {}
-    for p in release.projects:
-        lead = p.lead
-        lead_cells = ([lead.name, lead.code, lead.region, lead.organisation, lead.source] if lead is not None
-                      else [None] * 5)
-        projects.append([_cell(v) for v in (p.id, p.number, p.title, p.ended, p.language, *lead_cells,
-                                             len(p.partners), len(p.contacts), p.line_start, p.line_end,
-                                             p.description)])
-        for position, partner in enumerate(p.partners, start=1):
-            partners.append([p.id, str(position), partner.place.raw, *_place_cells(partner.place, memo),
-                             str(partner.line)])
-        for position, contact in enumerate(p.contacts, start=1):
-            contacts.append([p.id, str(position), _cell(contact.name), _cell(contact.email),
-                             _cell(contact.organisation), *_place_cells(contact.place, memo), str(contact.line)])
-    return {
-        "projects.csv": _table(PROJECT_COLUMNS, projects, excel),
-        "partners.csv": _table(PARTNER_COLUMNS, partners, excel),
-        "contacts.csv": _table(CONTACT_COLUMNS, contacts, excel),
-    }
+    if pure:
+        return _dump(release_record(release), pure=True)
+    buffer = io.StringIO(newline="")
+    write_yaml(release, buffer)
+    return buffer.getvalue()
 
 
 NORMALIZE_KEYS = ("input", "code", "name", "name_sv", "region", "kind", "method", "score", "runner_up",
@@ -282,66 +235,3 @@ def render_table(places: list[Place]) -> str:
                      for row in rows) + "\n"
 
 
-CODE_PATTERN = "^[0-9]{3}$"
-_KINDS = ["municipality", "former-municipality", "organisation", "unknown"]
-_METHODS = ["override", "exact", "swedish", "inflected", "former", "fuzzy", "organisation", "none"]
-_BOOL = {"trueValues": ["true"], "falseValues": ["false"]}
-
-
-def _field(name: str, type_: str = "string", required: bool = False, **constraints: Any) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": name, "type": type_}
-    if type_ == "boolean":
-        field.update(_BOOL)
-    if required or constraints:
-        field["constraints"] = {**({"required": True} if required else {}), **constraints}
-    return field
-
-
-def _place_fields(prefix: str = "") -> list[dict[str, Any]]:
-    return [
-        _field(f"{prefix}name"), _field(f"{prefix}name_sv"), _field(f"{prefix}code", pattern=CODE_PATTERN),
-        _field(f"{prefix}region"), _field(f"{prefix}kind", enum=_KINDS), _field(f"{prefix}method", enum=_METHODS),
-        _field(f"{prefix}score", "number", minimum=0, maximum=100),
-    ]
-
-
-def _resource(name: str, fields: list[dict[str, Any]], primary_key: list[str], excel: bool,
-              foreign: bool = True) -> dict[str, Any]:
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": primary_key}
-    if foreign:
-        schema["foreignKeys"] = [{"fields": "project_id", "reference": {"resource": "projects", "fields": "id"}}]
-    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8-sig" if excel else "utf-8",
-            "dialect": {"delimiter": ";" if excel else ",", "lineTerminator": "\r\n", "quoteChar": '"',
-                        "header": True},
-            "schema": schema}
-
-
-def datapackage(excel: bool = False) -> str:
-    """A Data Package descriptor for the three CSV tables: types, required fields, keys."""
-    projects = [
-        _field("id", required=True, unique=True), _field("number", "integer"), _field("title"),
-        _field("ended", "boolean", required=True), _field("language", required=True, enum=["fi", "sv"]),
-        _field("lead_name"), _field("lead_code", pattern=CODE_PATTERN), _field("lead_region"), _field("lead_organisation"),
-        _field("lead_found_by", enum=["contact", "numbering", "mention"]),
-        _field("partners", "integer", required=True, minimum=0), _field("contacts", "integer", required=True, minimum=0),
-        _field("line_start", "integer", required=True, minimum=1), _field("line_end", "integer", required=True, minimum=1),
-        _field("description"),
-    ]
-    keys = [_field("project_id", required=True), _field("position", "integer", required=True, minimum=1)]
-    partners = [*keys, _field("raw", required=True), *_place_fields(), _field("line", "integer", required=True)]
-    contacts = [*keys, _field("name"), _field("email"), _field("organisation"), *_place_fields("municipality_"),
-                _field("line", "integer", required=True)]
-    package = {
-        "name": "hankkeet",
-        "title": "Kuntien digitalisaation kannustinjärjestelmän hankkeet",
-        "description": "Projects of the Finnish municipal digitalisation incentive scheme, extracted by hankkeet "
-                       f"{__version__}. Municipality codes: Statistics Finland, municipalities in force on 2025-01-01.",
-        "profile": "tabular-data-package",
-        "resources": [
-            _resource("projects", projects, ["id"], excel, foreign=False),
-            _resource("partners", partners, ["project_id", "position"], excel),
-            _resource("contacts", contacts, ["project_id", "position"], excel),
-        ],
-    }
-    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

@@ -150,13 +150,25 @@ def _sequence(items: list[Any], indent: int, out: list[str], quoted: type) -> No
             out.append(pad + "- " + text + "\n")
 
 
+def emit_mapping(data: dict[str, Any], quoted_type: type) -> str:
+    """A top-level block mapping as PyYAML writes it; raises Unsupported for what it does not know."""
+    if not data:
+        raise Unsupported
+    out: list[str] = []
+    _mapping(data, 0, out, quoted_type)
+    return "".join(out)
+
+
+def emit_items(items: list[Any], quoted_type: type) -> str:
+    """Items of a top-level mapping's sequence value (``- ...`` at column 0); raises Unsupported."""
+    out: list[str] = []
+    _sequence(items, 0, out, quoted_type)
+    return "".join(out)
+
+
 def dump(data: dict[str, Any], quoted_type: type) -> str | None:
     """The YAML PyYAML would write for this mapping (block style, indent 2, unlimited width), or None."""
-    out: list[str] = []
     try:
-        if not data:
-            return None
-        _mapping(data, 0, out, quoted_type)
+        return emit_mapping(data, quoted_type)
     except Unsupported:
         return None
-    return "".join(out)
