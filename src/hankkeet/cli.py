@@ -2,28 +2,21 @@
 from __future__ import annotations
 
 import gc
-import io
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from hankkeet import __version__
 from hankkeet.model import Release
-from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
-from hankkeet.diff import ReleaseFormatError, compare, records_from_dataset, records_from_release_yaml, render_markdown
-from hankkeet.diff import render_json as render_diff_json
-from hankkeet.diff import render_text as render_diff_text
-from hankkeet.output import dataset_files, dataset_record, render_json, render_table, write_yaml
-from hankkeet.tables import TABLES, datapackage, write_table
-from hankkeet.pipeline import extract
 from hankkeet.source import SourceError, decode
+
+if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by the commands that use them
+    from hankkeet.files import Writer
+    from hankkeet.municipalities import Gazetteer
 
 DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OUT = Path("data/out")
@@ -87,6 +80,8 @@ def _read_input(name: str) -> bytes:
 
 def _gazetteer(overrides: Path | None) -> Gazetteer:
     """The shipped gazetteer with a person's overrides: --overrides, else data/overrides.yaml when present."""
+    from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
+
     path = overrides if overrides is not None else (DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None)
     if path is None:
         return Gazetteer.load()
@@ -117,70 +112,6 @@ def _inputs(given: Sequence[str]) -> list[str]:
     return found
 
 
-#: Something that writes one output file's text to an open, seekable text file.
-Writer = Callable[[TextIO], None]
-
-
-def _text(text: str) -> Writer:
-    def write(handle: TextIO) -> None:
-        handle.write(text)
-    return write
-
-
-def _table_writer(release: Release, name: str, excel: bool) -> Writer:
-    columns, rows = TABLES[name]
-
-    def write(handle: TextIO) -> None:
-        write_table(columns, rows(release), handle, excel)
-    return write
-
-
-def write_outputs(files: dict[Path, Writer]) -> None:
-    """Write every file to a temporary name beside it; rename them into place only when all are written."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, writer in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((Path(name), target))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                writer(out)
-    except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        raise
-    for temp, target in staged:
-        os.replace(temp, target)
-
-
-def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, Writer]:
-    """The output files of one release: hankkeet.yaml, the three CSV tables and their datapackage.json."""
-    files: dict[Path, Writer] = {folder / "hankkeet.yaml": lambda handle: write_yaml(release, handle)}
-    for name in TABLES:
-        files[folder / name] = _table_writer(release, name, excel)
-    files[folder / "datapackage.json"] = _text(datapackage(excel))
-    return files
-
-
-def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
-    """What differs between the files a fresh run would write and the disk: missing, changed, or extra."""
-    problems = []
-    for path, writer in sorted(files.items()):
-        try:
-            on_disk = path.read_bytes()
-        except FileNotFoundError:
-            problems.append(f"missing: {path.as_posix()}")
-            continue
-        except OSError as err:
-            raise InputError(f"{path.as_posix()}: cannot read ({err.strerror})") from None
-        buffer = io.StringIO(newline="")
-        writer(buffer)
-        if on_disk != buffer.getvalue().encode("utf-8"):
-            problems.append(f"differs: {path.as_posix()}")
-    problems += [f"not generated: {p.as_posix()}" for p in sorted(extra)]
-    return problems
-
-
 def _exit_on_drift(problems: list[str], report: str = "") -> None:
     if problems:
         click.echo(report + "\n".join(problems), err=True)
@@ -190,6 +121,8 @@ def _exit_on_drift(problems: list[str], report: str = "") -> None:
 
 
 def _write(files: dict[Path, Writer], out: Path, remove: set[Path] | None = None) -> None:
+    from hankkeet.files import write_outputs
+
     try:
         write_outputs(files)
         for path in sorted(remove or ()):
@@ -240,6 +173,8 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     stems = [Path(n).stem if n != "-" else "stdin" for n in names]
     if len(set(stems)) != len(stems):
         raise InputError("two inputs have the same file name; give them distinct names")
+    from hankkeet.files import UnreadableOutput, release_files, stale_files
+
     gazetteer = _gazetteer(overrides)
     results: list[tuple[str, Path, Release]] = []
     with _without_cycle_collector():
@@ -249,7 +184,10 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
         files = {path: text for _, folder, release in results
                  for path, text in release_files(release, folder, excel).items()}
     if check:
-        _exit_on_drift(stale_files(files, set()))
+        try:
+            _exit_on_drift(stale_files(files, set()))
+        except UnreadableOutput as err:
+            raise InputError(str(err.strerror)) from None
         return
     _write(files, out)
     for label, folder, release in results:
@@ -281,6 +219,8 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides:
     """
     raws = [n for name in names for n in (sys.stdin.read().splitlines() if name == "-" else [name])]
     raws = [r.strip() for r in raws if r.strip()]
+    from hankkeet.output import render_json, render_table
+
     gazetteer = _gazetteer(overrides)
     places = [gazetteer.resolve(raw) for raw in raws]
     click.echo(render_json(places) if fmt == "json" else render_table(places), nl=fmt == "json")
@@ -296,6 +236,8 @@ def _one_input(inputs: tuple[str, ...]) -> str:
 
 
 def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None) -> Release:
+    from hankkeet.pipeline import extract
+
     label = "<stdin>" if name == "-" else name
     try:
         return extract(_read_input(name), gazetteer, file=label, encoding=encoding)
@@ -322,9 +264,13 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, encoding: 
       hankkeet dataset                      # data/raw/*.txt -> hankkeet/
       hankkeet dataset --check              # CI: fail when hankkeet/ is stale
     """
+    from hankkeet.diff import compare, render_text
+    from hankkeet.files import UnreadableOutput, stale_files, text_writer
+    from hankkeet.output import dataset_files, dataset_record
+
     gazetteer = _gazetteer(overrides)
     release = _extract_one(_one_input(inputs), gazetteer, encoding)
-    files = {into / name: _text(text) for name, text in dataset_files(release).items()}
+    files = {into / name: text_writer(text) for name, text in dataset_files(release).items()}
     present = set(into.glob("*.yaml")) if into.is_dir() else set()
     gone = present - set(files)
     if check:
@@ -332,10 +278,13 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, encoding: 
         try:
             comparison = compare(_load_side(into.as_posix(), gazetteer) if present else [],
                                  [dataset_record(p) for p in release.projects])
-            report = "" if comparison.equal else render_diff_text(comparison, into.as_posix()) + "\n"
+            report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
         except InputError:
             pass  # a file that is not a project: the file list below still names it
-        _exit_on_drift(stale_files(files, gone), report)
+        try:
+            _exit_on_drift(stale_files(files, gone), report)
+        except UnreadableOutput as err:
+            raise InputError(str(err.strerror)) from None
         return
     _write(files, into, remove=gone)
     click.echo(f"{len(release.projects)} projects -> {into.as_posix()}/ ({len(gone)} removed)", err=True)
@@ -343,6 +292,9 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, encoding: 
 
 def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
     """Project records from a dataset folder, a hankkeet.yaml, or a raw listing (extracted first)."""
+    from hankkeet.diff import ReleaseFormatError, records_from_dataset, records_from_release_yaml
+    from hankkeet.output import dataset_record
+
     path = Path(name)
     try:
         if name != "-" and path.is_dir():
@@ -374,13 +326,15 @@ def diff_command(old: str, new: str, fmt: str, overrides: Path | None) -> None:
       hankkeet diff old.txt data/raw/kuntien-digihankkeet.txt
       hankkeet diff releases/2025/hankkeet.yaml hankkeet/ --format markdown
     """
+    from hankkeet.diff import compare, render_json, render_markdown, render_text
+
     gazetteer = _gazetteer(overrides)
     comparison = compare(_load_side(old, gazetteer), _load_side(new, gazetteer))
     if fmt == "json":
-        click.echo(render_diff_json(comparison))
+        click.echo(render_json(comparison))
     elif fmt == "markdown":
         click.echo(render_markdown(comparison, old), nl=False)
     else:
         colour = sys.stdout.isatty()
-        click.echo(render_diff_text(comparison, old, colour=colour), nl=False, color=colour)
+        click.echo(render_text(comparison, old, colour=colour), nl=False, color=colour)
     sys.exit(0 if comparison.equal else 1)
