@@ -227,3 +227,42 @@ def test_bad_overrides_are_an_input_error(tmp_path: Path, text: str, message: st
 def test_the_shipped_overrides_file_is_valid() -> None:
     text = (ROOT / "data" / "overrides.yaml").read_text(encoding="utf-8")
     Gazetteer.load(parse_overrides(text))
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_jobs_2_writes_the_same_files_as_jobs_1(tmp_path: Path) -> None:
+    text = LISTING.read_text(encoding="utf-8")
+    inputs = []
+    for number, cut in enumerate((1, 400, 800)):
+        path = tmp_path / f"listing-{number}.txt"
+        path.write_text("\n".join(text.split("\n")[cut:]), encoding="utf-8")
+        inputs.append(str(path))
+    one, two = tmp_path / "one", tmp_path / "two"
+    result_one = CliRunner().invoke(main, ["extract", *inputs, "--out", str(one), "--jobs", "1"])
+    result_two = CliRunner().invoke(main, ["extract", *inputs, "--out", str(two), "--jobs", "2"])
+    assert result_one.exit_code == result_two.exit_code == 0, result_one.stderr + result_two.stderr
+    assert _tree(one) == _tree(two)
+    assert len(_tree(one)) == 15
+    assert result_one.stderr.replace(str(one), "OUT") == result_two.stderr.replace(str(two), "OUT")
+
+
+def test_a_failing_input_among_many_writes_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(SMALL, encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00binary")
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["extract", str(good), str(bad), "--out", str(tmp_path / "o"), "-j", jobs])
+        assert result.exit_code == 2
+        assert result.stderr == f"Error: {bad}: binary data (a NUL byte at offset 0), not a text listing\n"
+        assert not (tmp_path / "o").exists() or not list((tmp_path / "o").rglob("*.*"))
+
+
+def test_help_does_not_import_the_heavy_modules() -> None:
+    code = ("import sys\nfrom hankkeet.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'rapidfuzz', 'yaml', 'regex', 'csv'}))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert found.strip().splitlines()[-1] == "[]"

@@ -5,6 +5,7 @@ import gc
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,12 +152,14 @@ def _summary(name: str, release: Release, out: Path) -> str:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, only the summary.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files in OUT differ from a fresh run.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract several inputs in this many processes (same output as --jobs 1).")
 @click.option("--excel", is_flag=True,
               help="CSVs for Excel: UTF-8 with BOM, ';' separator, formula-like cells neutralised.")
 @encoding_option
 @overrides_option
-def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool, excel: bool,
-                    encoding: str | None, overrides: Path | None) -> None:
+def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool, jobs: int,
+                    excel: bool, encoding: str | None, overrides: Path | None) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
@@ -168,35 +171,109 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
       hankkeet extract
       hankkeet extract data/raw/kuntien-digihankkeet.txt --out data/out
       hankkeet extract old.txt new.txt --out releases/   # releases/old/, releases/new/
+      hankkeet extract archive/*.txt --out releases/ --jobs 2
     """
     names = _inputs(inputs)
     stems = [Path(n).stem if n != "-" else "stdin" for n in names]
     if len(set(stems)) != len(stems):
         raise InputError("two inputs have the same file name; give them distinct names")
-    from hankkeet.files import UnreadableOutput, release_files, stale_files
+    if "-" in names and jobs > 1:
+        raise InputError("standard input (-) can only be read with --jobs 1")
+    _gazetteer(overrides)  # a bad overrides file fails here, once, before any work
+    tasks = [_Task(name, str(out if len(names) == 1 else out / stem), encoding, excel, overrides, check)
+             for name, stem in zip(names, stems, strict=True)]
+    done = _run_all(tasks, jobs)
+    from hankkeet.files import commit
 
-    gazetteer = _gazetteer(overrides)
-    results: list[tuple[str, Path, Release]] = []
-    with _without_cycle_collector():
-        for name, stem in zip(names, stems, strict=True):
-            release = _extract_one(name, gazetteer, encoding)
-            results.append((release.source.file, out if len(names) == 1 else out / stem, release))
-        files = {path: text for _, folder, release in results
-                 for path, text in release_files(release, folder, excel).items()}
     if check:
+        _exit_on_drift([problem for d in done for problem in d.problems])
+        return
+    commit([pair for d in done for pair in d.staged])
+    for d in done:
+        if not quiet:
+            for line in d.diagnostics:
+                click.echo(line, err=True)
+        click.echo(d.summary, err=True)
+    if strict and any(d.diagnostics for d in done):
+        sys.exit(1)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One input of `extract`: plain data, so it can go to a worker process."""
+
+    name: str
+    folder: str
+    encoding: str | None
+    excel: bool
+    overrides: Path | None
+    check: bool
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What a task leaves for the main process: staged files (not yet renamed), messages, --check problems."""
+
+    staged: list[tuple[Path, Path]]
+    problems: list[str]
+    diagnostics: list[str]
+    summary: str
+
+
+_GAZETTEERS: dict[Path | None, Gazetteer] = {}
+
+
+def _run_task(task: _Task) -> _Done:
+    """Extract one input and stage its output files (or compare them, for --check)."""
+    from hankkeet.files import UnreadableOutput, release_files, stage, stale_files
+
+    gazetteer = _GAZETTEERS.get(task.overrides) or _GAZETTEERS.setdefault(task.overrides, _gazetteer(task.overrides))
+    folder = Path(task.folder)
+    with _without_cycle_collector():
+        release = _extract_one(task.name, gazetteer, task.encoding)
+        files = release_files(release, folder, task.excel)
         try:
-            _exit_on_drift(stale_files(files, set()))
+            problems = stale_files(files, set()) if task.check else []
         except UnreadableOutput as err:
             raise InputError(str(err.strerror)) from None
-        return
-    _write(files, out)
-    for label, folder, release in results:
-        if not quiet:
-            for diagnostic in release.diagnostics:
-                click.echo(diagnostic.render(label), err=True)
-        click.echo(_summary(label, release, folder), err=True)
-    if strict and any(release.diagnostics for _, _, release in results):
-        sys.exit(1)
+        try:
+            staged = [] if task.check else stage(files)
+        except OSError as err:
+            raise InputError(f"cannot write to {folder.as_posix()}: {err.strerror}") from None
+    label = release.source.file
+    return _Done(staged, problems, [d.render(label) for d in release.diagnostics], _summary(label, release, folder))
+
+
+def _run_all(tasks: list[_Task], jobs: int) -> list[_Done]:
+    """Run every task (in worker processes with --jobs > 1), in input order; on any failure keep nothing."""
+    from hankkeet.files import discard
+
+    results: list[_Done | BaseException] = []
+    show = len(tasks) > 1 and sys.stderr.isatty()
+    with click.progressbar(length=len(tasks), label="extracting", file=sys.stderr, hidden=not show) as bar:
+        if jobs > 1 and len(tasks) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+                futures = [pool.submit(_run_task, task) for task in tasks]
+                for future in futures:
+                    error = future.exception()
+                    results.append(error if error is not None else future.result())
+                    bar.update(1)
+        else:
+            for task in tasks:
+                try:
+                    results.append(_run_task(task))
+                except (InputError, OSError) as error:
+                    results.append(error)
+                bar.update(1)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    done = [r for r in results if isinstance(r, _Done)]
+    if errors:
+        for d in done:
+            discard(d.staged)
+        raise errors[0]
+    return done
 
 
 @main.command("normalize", epilog=EXIT_CODES)

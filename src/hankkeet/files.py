@@ -35,9 +35,12 @@ def _table_writer(release: Release, name: str, excel: bool) -> Writer:
     return write
 
 
-def write_outputs(files: dict[Path, Writer]) -> None:
-    """Write every file to a temporary name beside it; rename them into place only when all are written."""
-    staged: list[tuple[Path, Path]] = []
+Staged = list[tuple[Path, Path]]
+
+
+def stage(files: dict[Path, Writer]) -> Staged:
+    """Write every file to a temporary name beside its target; on failure remove them all and re-raise."""
+    staged: Staged = []
     try:
         for target, writer in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -46,11 +49,25 @@ def write_outputs(files: dict[Path, Writer]) -> None:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 writer(out)
     except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+        discard(staged)
         raise
+    return staged
+
+
+def discard(staged: Staged) -> None:
+    for temp, _ in staged:
+        temp.unlink(missing_ok=True)
+
+
+def commit(staged: Staged) -> None:
+    """Rename staged files into place (after every output of the run was written)."""
     for temp, target in staged:
         os.replace(temp, target)
+
+
+def write_outputs(files: dict[Path, Writer]) -> None:
+    """Write every file to a temporary name beside it; rename them into place only when all are written."""
+    commit(stage(files))
 
 
 def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, Writer]:
