@@ -28,8 +28,8 @@ from hankkeet.leads import infer_leads
 from hankkeet.lines import classify
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import to_yaml
-from hankkeet.tables import to_csv
 from hankkeet.source import read
+from hankkeet.tables import to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = ROOT / "data" / "raw" / "kuntien-digihankkeet.txt"

@@ -9,10 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hankkeet import extract
+from hankkeet import extract, yamlfast
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
-from hankkeet import yamlfast
 from hankkeet.output import _Code, _PyDumper, dataset_record, release_record, to_yaml
 from hankkeet.tables import CONTACT_COLUMNS, PARTNER_COLUMNS, PROJECT_COLUMNS, to_csv
 

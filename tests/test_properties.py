@@ -11,8 +11,8 @@ from hankkeet import extract
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import to_yaml
-from hankkeet.tables import to_csv
 from hankkeet.source import split_lines
+from hankkeet.tables import to_csv
 
 GAZETTEER = Gazetteer.load()
 settings.register_profile("ci", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

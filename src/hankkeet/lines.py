@@ -4,7 +4,7 @@ The rules are data: one table of compiled patterns, tried in order; the first th
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import regex
 
@@ -99,28 +99,24 @@ def _may_be_contact(text: str) -> bool:
     return "@" in text or "(a" in text or "[a" in text or ("," in text and _PERSON_START.match(text) is not None)
 
 
-#: The rules in the order they are tried, each behind a cheap test of whether it could apply at all
-#: (most lines are long body sentences that no rule accepts); a line no rule accepts is TEXT.
-RULES: tuple[tuple[Callable[[str], bool], Callable[[str], Reading | None]], ...] = (
-    (lambda text: len(text) <= 60, _ended),
-    (lambda text: text[0] in "MmÖöDd", _partners),
-    (lambda text: text[0] in "LlTtMmYyKk", _info),
-    (lambda text: text[0].isdigit(), _numbered),
-    (_may_be_contact, _contact),
-    (lambda text: text.count(" ") <= 3, _link),
-)
-
-
 def read_line(text: str) -> Reading:
-    """Classify one line's text."""
+    """Classify one line's text: the first rule that accepts it wins.
+
+    Each rule is tried only if a cheap test says it could apply at all, because most lines are long body
+    sentences that no rule accepts; the tests are written out here (not as a table of lambdas) for speed.
+    """
     if not text:
         return Kind.BLANK, None, ""
-    for could_apply, rule in RULES:
-        if could_apply(text):
-            reading = rule(text)
-            if reading is not None:
-                return reading
-    return Kind.TEXT, None, text
+    first = text[0]
+    reading = (
+        (len(text) <= 60 and _ended(text))
+        or (first in "MmÖöDd" and _partners(text))
+        or (first in "LlTtMmYyKk" and _info(text))
+        or (first.isdigit() and _numbered(text))
+        or (_may_be_contact(text) and _contact(text))
+        or (text.count(" ") <= 3 and _link(text))
+    )
+    return reading or (Kind.TEXT, None, text)
 
 
 def classify_text(text: str) -> Token:

@@ -22,7 +22,6 @@ class BinaryInputError(SourceError):
     """The input holds NUL bytes: it is a binary file, not a listing."""
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Non-breaking and other odd spaces, tabs and control characters all become one plain space.
 _ODD_SPACE = re.compile(r"[\t\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
@@ -103,9 +102,12 @@ def split_lines(text: str) -> list[Line]:
     """Split on CRLF, CR or LF and clean each line, keeping 1-based original line numbers."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    parts = _LINE_BREAK.split(text)
+    parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if parts and parts[-1] == "":
         parts.pop()  # a final line break does not start another line
+    if "  " not in text and _SPECIAL_CHAR.search(text) is None and unicodedata.is_normalized("NFC", text):
+        # The whole text is already clean (the usual case): trimming each line is all clean() would do.
+        return [Line(number, part.strip()) for number, part in enumerate(parts, start=1)]
     return [Line(number, clean(part)) for number, part in enumerate(parts, start=1)]
 
 

@@ -149,10 +149,12 @@ def datapackage(excel: bool = False) -> str:
     projects = [
         _field("id", required=True, unique=True), _field("number", "integer"), _field("title"),
         _field("ended", "boolean", required=True), _field("language", required=True, enum=["fi", "sv"]),
-        _field("lead_name"), _field("lead_code", pattern=CODE_PATTERN), _field("lead_region"), _field("lead_organisation"),
-        _field("lead_found_by", enum=["contact", "numbering", "mention"]),
-        _field("partners", "integer", required=True, minimum=0), _field("contacts", "integer", required=True, minimum=0),
-        _field("line_start", "integer", required=True, minimum=1), _field("line_end", "integer", required=True, minimum=1),
+        _field("lead_name"), _field("lead_code", pattern=CODE_PATTERN), _field("lead_region"),
+        _field("lead_organisation"), _field("lead_found_by", enum=["contact", "numbering", "mention"]),
+        _field("partners", "integer", required=True, minimum=0),
+        _field("contacts", "integer", required=True, minimum=0),
+        _field("line_start", "integer", required=True, minimum=1),
+        _field("line_end", "integer", required=True, minimum=1),
         _field("description"),
     ]
     keys = [_field("project_id", required=True), _field("position", "integer", required=True, minimum=1)]
