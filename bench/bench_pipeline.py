@@ -8,6 +8,7 @@ and match one compiled regex per line.
 """
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import re
@@ -87,6 +88,15 @@ def stages(data: bytes, repeats: int) -> dict[str, float]:
         for raw in places:
             gazetteer.resolve(raw)
 
+    gc.disable()  # as `hankkeet extract` does during a run
+    try:
+        return _time_stages(data, lines, tokens, blocks, release, warm, normalise, repeats)
+    finally:
+        gc.enable()
+
+
+def _time_stages(data: bytes, lines: Any, tokens: Any, blocks: Any, release: Any, warm: Gazetteer,
+                 normalise: Callable[[], None], repeats: int) -> dict[str, float]:
     return {
         "read": median_time(lambda: read(data, "x"), repeats),
         "tokenize": median_time(lambda: classify(lines), repeats),
@@ -123,9 +133,11 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]
         cpu = names[0] if names else cpu
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()} ({platform.system()} {platform.machine()})"
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()} ({system})"
 
 
 def main() -> None:
@@ -145,6 +157,9 @@ def main() -> None:
             e2e[size] = wall
             rows.append((size, mb, projects, per_stage, floor_s, wall, peak))
             print(f"{size}x done: {mb:.1f} MB, {projects} projects, end to end {wall:.2f} s", file=sys.stderr)
+        empty = Path(tmp) / "empty.txt"
+        empty.write_bytes(b"")
+        e2e[0] = end_to_end(empty, Path(tmp) / "out-empty", REPEATS[1])[0]
     start = startup()
     report = render(rows, e2e, start)
     RESULTS.write_text(report, encoding="utf-8")
@@ -154,7 +169,8 @@ def main() -> None:
 def render(rows: list[tuple[Any, ...]], e2e: dict[int, float], start: dict[str, float]) -> str:
     out = ["# Benchmark results", "", f"Machine: {machine()}. One process, one core. Medians of "
            f"{REPEATS[1]}/{REPEATS[10]}/{REPEATS[100]} runs for 1x/10x/100x. Made by `make bench` "
-           "(`bench/bench_pipeline.py`).", ""]
+           "(`bench/bench_pipeline.py`). Stages run in-process with the cycle collector paused, as "
+           "`hankkeet extract` runs them.", ""]
     out += ["| corpus | stage | seconds | MB/s | projects/s |", "| --- | --- | --- | --- | --- |"]
     for size, mb, projects, per_stage, floor_s, wall, peak in rows:
         for stage, seconds in [*per_stage.items(), ("end to end (fresh process)", wall), ("floor", floor_s)]:
@@ -165,13 +181,16 @@ def render(rows: list[tuple[Any, ...]], e2e: dict[int, float], start: dict[str, 
     for size, mb, _, _, floor_s, wall, peak in rows:
         out.append(f"| {size}x | {wall / floor_s:.1f}x | {peak / 1e6:.0f} MB | {peak / (mb * 1e6):.1f}x |")
     ratio = e2e[100] / e2e[10]
+    fixed = e2e[0]  # interpreter, imports, gazetteer: `hankkeet extract` of an empty file
+    work_ratio = (e2e[100] - fixed) / (e2e[10] - fixed)
     size100 = next(r for r in rows if r[0] == 100)
     mb100, wall100, floor100, peak100 = size100[1], size100[5], size100[4], size100[6]
     targets = [
         ("end to end at 100x >= 5 MB/s", f"{mb100 / wall100:.1f} MB/s", mb100 / wall100 >= 5),
         ("end to end at 100x <= 20x the floor", f"{wall100 / floor100:.1f}x", wall100 / floor100 <= 20),
         ("peak memory at 100x <= 10x the input", f"{peak100 / (mb100 * 1e6):.1f}x", peak100 <= 10 * mb100 * 1e6),
-        ("100x / 10x time between 8 and 12", f"{ratio:.1f}", 8 <= ratio <= 12),
+        ("100x / 10x time between 8 and 12", f"{ratio:.1f} (without the fixed {fixed:.2f} s of an empty run: "
+         f"{work_ratio:.1f})", 8 <= ratio <= 12),
         ("the listing end to end < 0.3 s wall", f"{e2e[1]:.3f} s", e2e[1] < 0.3),
     ]
     out += ["", "| target | measured | met |", "| --- | --- | --- |"]
