@@ -5,6 +5,7 @@ import csv
 import io
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,3 +122,14 @@ def test_fast_writer_is_pyyaml_or_declines(data: dict[str, Any]) -> None:
     fast = yamlfast.dump(data, _Code)
     if fast is not None:
         assert fast == _pyyaml(data)
+
+
+def test_libyaml_emitter_writes_the_same_bytes_as_the_python_one(release: Release) -> None:
+    from hankkeet.output import _DUMPERS
+
+    if len(_DUMPERS) == 1:
+        pytest.skip("PyYAML was built without libyaml here")
+    record = release_record(release)
+    c_text = yaml.dump(record, Dumper=_DUMPERS[0], allow_unicode=True, sort_keys=False, width=2**31 - 1,
+                       default_flow_style=False)
+    assert c_text == _pyyaml(record)
