@@ -179,7 +179,8 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
         raise InputError("two inputs have the same file name; give them distinct names")
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
-    _gazetteer(overrides)  # a bad overrides file fails here, once, before any work
+    _GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
+    _cached_gazetteer(overrides)  # a bad overrides file fails here, once, before any work
     tasks = [_Task(name, str(out if len(names) == 1 else out / stem), encoding, excel, overrides, check)
              for name, stem in zip(names, stems, strict=True)]
     done = _run_all(tasks, jobs)
@@ -223,11 +224,18 @@ class _Done:
 _GAZETTEERS: dict[Path | None, Gazetteer] = {}
 
 
+def _cached_gazetteer(overrides: Path | None) -> Gazetteer:
+    """One gazetteer per process and overrides file (a worker process builds its own once)."""
+    if overrides not in _GAZETTEERS:
+        _GAZETTEERS[overrides] = _gazetteer(overrides)
+    return _GAZETTEERS[overrides]
+
+
 def _run_task(task: _Task) -> _Done:
     """Extract one input and stage its output files (or compare them, for --check)."""
     from hankkeet.files import UnreadableOutput, release_files, stage, stale_files
 
-    gazetteer = _GAZETTEERS.get(task.overrides) or _GAZETTEERS.setdefault(task.overrides, _gazetteer(task.overrides))
+    gazetteer = _cached_gazetteer(task.overrides)
     folder = Path(task.folder)
     with _without_cycle_collector():
         release = _extract_one(task.name, gazetteer, task.encoding)
