@@ -129,7 +129,11 @@ def _write(files: dict[Path, Writer], out: Path, remove: set[Path] | None = None
         for path in sorted(remove or ()):
             path.unlink()
     except OSError as err:
-        raise InputError(f"cannot write to {out.as_posix()}: {err.strerror}") from None
+        raise _cannot_write(out, err) from None
+
+
+def _cannot_write(folder: Path, err: OSError) -> InputError:
+    return InputError(f"cannot write to {folder.as_posix()}: {err.strerror}")
 
 
 def _summary(name: str, release: Release, out: Path) -> str:
@@ -163,8 +167,8 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
-    OUT/hankkeet.yaml, projects.csv, partners.csv and contacts.csv; several inputs
-    write each into OUT/<input name without extension>/.
+    OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv and datapackage.json;
+    several inputs write each into OUT/<input name without extension>/.
 
     \b
     Examples:
@@ -247,7 +251,7 @@ def _run_task(task: _Task) -> _Done:
         try:
             staged = [] if task.check else stage(files)
         except OSError as err:
-            raise InputError(f"cannot write to {folder.as_posix()}: {err.strerror}") from None
+            raise _cannot_write(folder, err) from None
     label = release.source.file
     return _Done(staged, problems, [d.render(label) for d in release.diagnostics], _summary(label, release, folder))
 

@@ -1,7 +1,6 @@
 """Output files at the edge: write them atomically, or compare them with what is on disk."""
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,7 +9,7 @@ from typing import TextIO
 
 from hankkeet.model import Release
 from hankkeet.output import write_yaml
-from hankkeet.tables import TABLES, datapackage, write_table
+from hankkeet.tables import TABLES, as_text, datapackage, write_table
 
 
 class UnreadableOutput(OSError):
@@ -90,9 +89,7 @@ def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
             continue
         except OSError as err:
             raise UnreadableOutput(err.errno, f"{path.as_posix()}: cannot read ({err.strerror})") from None
-        buffer = io.StringIO(newline="")
-        writer(buffer)
-        if on_disk != buffer.getvalue().encode("utf-8"):
+        if on_disk != as_text(writer).encode("utf-8"):
             problems.append(f"differs: {path.as_posix()}")
     problems += [f"not generated: {p.as_posix()}" for p in sorted(extra)]
     return problems

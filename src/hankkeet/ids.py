@@ -32,7 +32,7 @@ def slug(text: str, max_words: int = MAX_TITLE_WORDS, max_chars: int = MAX_TITLE
 def base_id(project: Project) -> str:
     """``lead-title``; an unknown lead is ``tuntematon``; a missing title uses the description's words."""
     lead = project.lead
-    owner = (lead.name or lead.organisation) if lead is not None else None
+    owner = lead.owner if lead is not None else None
     words = project.title or project.description
     return f"{slug(owner or 'tuntematon', 4)}--{slug(words)}"
 

@@ -76,7 +76,7 @@ def infer_leads(projects: list[Project], gazetteer: Gazetteer) -> list[Project]:
         run = _from_run(projects, index)
         if run is not None:
             lead, neighbour = run
-            what = lead.name or lead.organisation
+            what = lead.owner
             diagnostic = Diagnostic("lead-inferred", project.line_start,
                                     f"lead {what} taken from numbering run (project {neighbour.number}. "
                                     f"on line {neighbour.line_start})")

@@ -102,6 +102,11 @@ class Lead:
     organisation: str | None = None
     source: str = "contact"  # contact / numbering / mention / none
 
+    @property
+    def owner(self) -> str | None:
+        """Who applied: the municipality's name, else the organisation."""
+        return self.name or self.organisation
+
 
 @dataclass(frozen=True)
 class Project:

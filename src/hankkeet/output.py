@@ -1,7 +1,6 @@
-"""Release -> YAML text and CSV tables. Pure functions: text in, text out; the CLI writes files."""
+"""Release -> hankkeet.yaml and the dataset files; the records behind them; normalize's renderings."""
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -11,7 +10,7 @@ import yaml
 from hankkeet import __version__, yamlfast
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.model import Contact, Lead, Partner, Place, Project, Release
-from hankkeet.tables import INDEX_COLUMNS, table_text
+from hankkeet.tables import INDEX_COLUMNS, as_text, table_text
 
 
 class _Code(str):
@@ -116,16 +115,23 @@ def project_record(project: Project, file: str) -> dict[str, Any]:
     }
 
 
+def _head(release: Release) -> dict[str, Any]:
+    """The keys of hankkeet.yaml before the projects."""
+    source = release.source
+    return {"generator": {"name": "hankkeet", "version": __version__},
+            "source": {"file": source.file, "sha256": source.sha256, "lines": source.lines}}
+
+
+def _tail(release: Release) -> dict[str, Any]:
+    """The keys of hankkeet.yaml after the projects."""
+    return {"warnings": [warning_record(d) for d in release.diagnostics],
+            "unassigned_lines": [{"line": line.number, "text": line.text} for line in release.unassigned_lines]}
+
+
 def release_record(release: Release) -> dict[str, Any]:
     """The whole release as plain data, in the order of the output contract."""
-    file = release.source.file
-    return {
-        "generator": {"name": "hankkeet", "version": __version__},
-        "source": {"file": file, "sha256": release.source.sha256, "lines": release.source.lines},
-        "projects": [project_record(p, file) for p in release.projects],
-        "warnings": [warning_record(d) for d in release.diagnostics],
-        "unassigned_lines": [{"line": line.number, "text": line.text} for line in release.unassigned_lines],
-    }
+    projects = [project_record(p, release.source.file) for p in release.projects]
+    return {**_head(release), "projects": projects, **_tail(release)}
 
 
 def _dump(data: dict[str, Any], pure: bool = False) -> str:
@@ -161,7 +167,7 @@ def dataset_files(release: Release) -> dict[str, str]:
     """The released dataset: ``<id>.yaml`` per project and ``index.csv`` (id, title, lead, lead_code, ended)."""
     files = {f"{p.id}.yaml": _dump(dataset_record(p)) for p in release.projects}
     rows: list[dict[str, object]] = [
-        {"id": p.id, "title": p.title, "lead": (p.lead.name or p.lead.organisation) if p.lead else None,
+        {"id": p.id, "title": p.title, "lead": p.lead.owner if p.lead else None,
          "lead_code": p.lead.code if p.lead else None, "ended": p.ended}
         for p in sorted(release.projects, key=lambda p: p.id)
     ]
@@ -171,19 +177,14 @@ def dataset_files(release: Release) -> dict[str, str]:
 
 def yaml_chunks(release: Release) -> Iterator[str]:
     """hankkeet.yaml piece by piece (one per project) from the fast writer; raises yamlfast.Unsupported."""
-    file = release.source.file
-    head = {"generator": {"name": "hankkeet", "version": __version__},
-            "source": {"file": file, "sha256": release.source.sha256, "lines": release.source.lines}}
-    yield yamlfast.emit_mapping(head, _Code)
+    yield yamlfast.emit_mapping(_head(release), _Code)
     if release.projects:
         yield "projects:\n"
         for project in release.projects:
-            yield yamlfast.emit_items([project_record(project, file)], _Code)
+            yield yamlfast.emit_items([project_record(project, release.source.file)], _Code)
     else:
         yield "projects: []\n"
-    tail = {"warnings": [warning_record(d) for d in release.diagnostics],
-            "unassigned_lines": [{"line": line.number, "text": line.text} for line in release.unassigned_lines]}
-    yield yamlfast.emit_mapping(tail, _Code)
+    yield yamlfast.emit_mapping(_tail(release), _Code)
 
 
 def write_yaml(release: Release, handle: TextIO) -> None:
@@ -201,9 +202,7 @@ def to_yaml(release: Release, pure: bool = False) -> str:
     """YAML with unicode kept, no line wrapping, keys in contract order."""
     if pure:
         return _dump(release_record(release), pure=True)
-    buffer = io.StringIO(newline="")
-    write_yaml(release, buffer)
-    return buffer.getvalue()
+    return as_text(lambda handle: write_yaml(release, handle))
 
 
 NORMALIZE_KEYS = ("input", "code", "name", "name_sv", "region", "kind", "method", "score", "runner_up",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from functools import partial
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from hankkeet import __version__
@@ -49,11 +50,17 @@ def write_table(columns: tuple[str, ...], rows: Iterable[list[str]], handle: Tex
         writer.writerow([neutralise(c) for c in cells] if excel else cells)
 
 
+def as_text(write: Callable[[TextIO], None]) -> str:
+    """What a writer of one output file writes, as a string (newlines untranslated, as in the files)."""
+    buffer = io.StringIO(newline="")
+    write(buffer)
+    return buffer.getvalue()
+
+
 def table_text(columns: tuple[str, ...], rows: list[dict[str, object]], excel: bool = False) -> str:
     """A small table from dict rows, as text."""
-    buffer = io.StringIO(newline="")
-    write_table(columns, ([_cell(row.get(c)) for c in columns] for row in rows), buffer, excel)
-    return buffer.getvalue()
+    cells = ([_cell(row.get(c)) for c in columns] for row in rows)
+    return as_text(partial(write_table, columns, cells, excel=excel))
 
 
 def _place_cells(place: Place | None, memo: dict[int, list[str]]) -> list[str]:
@@ -101,12 +108,8 @@ TABLES = {
 
 def to_csv(release: Release, excel: bool = False) -> dict[str, str]:
     """The three tables as text, keyed by file name: one row per project, partner and contact, joined by id."""
-    out = {}
-    for name, (columns, rows) in TABLES.items():
-        buffer = io.StringIO(newline="")
-        write_table(columns, rows(release), buffer, excel)
-        out[name] = buffer.getvalue()
-    return out
+    return {name: as_text(partial(write_table, columns, rows(release), excel=excel))
+            for name, (columns, rows) in TABLES.items()}
 
 
 CODE_PATTERN = "^[0-9]{3}$"
