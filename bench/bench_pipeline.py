@@ -75,7 +75,7 @@ def stages(data: bytes, repeats: int) -> dict[str, float]:
     that normalisation is not counted twice.
     """
     lines, _, _ = read(data, "x")
-    tokens = classify(lines)
+    tokens = classify(lines, gazetteer)
     blocks, _, _ = segment(tokens)
     release = extract(data)
     places = [p.place.raw for project in release.projects for p in project.partners]
@@ -99,7 +99,7 @@ def _time_stages(data: bytes, lines: Any, tokens: Any, blocks: Any, release: Any
                  normalise: Callable[[], None], repeats: int) -> dict[str, float]:
     return {
         "read": median_time(lambda: read(data, "x"), repeats),
-        "tokenize": median_time(lambda: classify(lines), repeats),
+        "tokenize": median_time(lambda: classify(lines, gazetteer), repeats),
         "segment": median_time(lambda: segment(tokens), repeats),
         "normalise": median_time(normalise, repeats),
         "fields": median_time(lambda: assign_ids(infer_leads([build_project(b, warm) for b in blocks], warm)),

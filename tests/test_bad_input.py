@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from hankkeet import extract
 from hankkeet.cli import main
-from hankkeet.fields import split_partners
-from hankkeet.lines import classify_text
+from hankkeet.lines import classify_text, split_partners
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import to_yaml
 from hankkeet.tables import to_csv
@@ -120,7 +119,7 @@ PATHOLOGICAL = [
 @pytest.mark.parametrize("line", PATHOLOGICAL, ids=[p[:12] for p in PATHOLOGICAL])
 def test_rules_stay_linear_on_adversarial_lines(line: str, gazetteer: Gazetteer) -> None:
     start = time.perf_counter()
-    classify_text(line)
+    classify_text(line, gazetteer)
     for entry in split_partners(line)[:50]:
         gazetteer.resolve(entry)
     gazetteer.resolve(line)

@@ -5,11 +5,14 @@ import pytest
 
 from hankkeet.blocks import segment
 from hankkeet.lines import classify
+from hankkeet.municipalities import Gazetteer
 from hankkeet.source import split_lines
+
+GAZETTEER = Gazetteer.load()
 
 
 def _blocks(text: str) -> list[tuple[int, int, str | None, bool, list[str]]]:
-    blocks, unassigned, _ = segment(classify(split_lines(text)))
+    blocks, unassigned, _ = segment(classify(split_lines(text), GAZETTEER))
     assert unassigned == []
     return [
         (b.line_start, b.line_end, b.title.line.text if b.title else None, b.ended_marker is not None,
@@ -75,7 +78,7 @@ def test_segment(text: str, expected: list[tuple[int, int, str | None, bool, lis
 
 
 def test_lone_links_are_unassigned_not_projects() -> None:
-    blocks, unassigned, diagnostics = segment(classify(split_lines("www.example.fi\n")))
+    blocks, unassigned, diagnostics = segment(classify(split_lines("www.example.fi\n"), GAZETTEER))
     assert blocks == []
     assert [line.number for line in unassigned] == [1]
     assert [d.code for d in diagnostics] == ["unassigned-line"]

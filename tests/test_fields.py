@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from hankkeet import extract
-from hankkeet.fields import detect_language, parse_contacts, place_diagnostics, split_partners
+from hankkeet.fields import detect_language, parse_contacts, place_diagnostics
+from hankkeet.lines import split_partners
 from hankkeet.municipalities import Gazetteer
 
 
@@ -26,23 +27,57 @@ def test_split_partners(text: str, entries: list[str]) -> None:
     assert split_partners(text) == entries
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Wilhelmiina Griep ja Niko Ferm, Espoo",
-         [("Wilhelmiina Griep", None, "Espoo", "049"), ("Niko Ferm", None, "Espoo", "049")]),
-        ("Juuso Mikkonen, Lappeenranta ja Pekka Penttinen, Joensuu",
-         [("Juuso Mikkonen", None, "Lappeenranta", "405"), ("Pekka Penttinen", None, "Joensuu", "167")]),
-        ("jatehuoltoviranomainen(a)mikkeli.fi", [(None, "jatehuoltoviranomainen@mikkeli.fi", None, None)]),
-        ("Camilla Melen, Pargas stad", [("Camilla Melen", None, "Pargas stad", "445")]),
-        ("Jaana Koskela ja Leena Mantere, Lapin liitto",
-         [("Jaana Koskela", None, "Lapin liitto", None), ("Leena Mantere", None, "Lapin liitto", None)]),
-    ],
-)
-def test_parse_contacts(text: str, expected: list[tuple[str | None, str | None, str | None, str | None]],
-                        gazetteer: Gazetteer) -> None:
+CONTACTS = [
+    # text -> [(name, role, email, phone, written place, code, method)]
+    ("Wilhelmiina Griep ja Niko Ferm, Espoo",
+     [("Wilhelmiina Griep", None, None, None, "Espoo", "049", "exact"),
+      ("Niko Ferm", None, None, None, "Espoo", "049", "exact")]),
+    ("Juuso Mikkonen, Lappeenranta ja Pekka Penttinen, Joensuu",
+     [("Juuso Mikkonen", None, None, None, "Lappeenranta", "405", "exact"),
+      ("Pekka Penttinen", None, None, None, "Joensuu", "167", "exact")]),
+    ("jatehuoltoviranomainen(a)mikkeli.fi",
+     [(None, None, "jatehuoltoviranomainen@mikkeli.fi", None, None, "491", "email-domain")]),
+    ("kirjaamo@jarvenpaa.fi", [(None, None, "kirjaamo@jarvenpaa.fi", None, None, "186", "email-domain")]),
+    ("info@example.com", [(None, None, "info@example.com", None, None, None, None)]),
+    ("Camilla Melen, Pargas stad", [("Camilla Melen", None, None, None, "Pargas stad", "445", "swedish")]),
+    ("Jaana Koskela ja Leena Mantere, Lapin liitto",
+     [("Jaana Koskela", None, None, None, "Lapin liitto", None, "organisation"),
+      ("Leena Mantere", None, None, None, "Lapin liitto", None, "organisation")]),
+    # Fields after the name, in any order: role, e-mail, phone, place.
+    ("Matti Virtanen, projektipäällikkö, Espoo",
+     [("Matti Virtanen", "projektipäällikkö", None, None, "Espoo", "049", "exact")]),
+    ("Matti Virtanen, Espoo, Hallintojohtaja",
+     [("Matti Virtanen", "Hallintojohtaja", None, None, "Espoo", "049", "exact")]),
+    ("Anna Laine, Vaasa, utvecklingschef, anna.laine@vaasa.fi, +358 40 123 4567",
+     [("Anna Laine", "utvecklingschef", "anna.laine@vaasa.fi", "+358 40 123 4567", "Vaasa", "905", "exact")]),
+    ("Anna Laine, puh. 040-1234567, Vaasa",
+     [("Anna Laine", None, None, "040-1234567", "Vaasa", "905", "exact")]),
+    ("Anna Laine, 09 816 12345, sähköposti: anna.laine(at)hel.fi, Helsinki",
+     [("Anna Laine", None, "anna.laine@hel.fi", "09 816 12345", "Helsinki", "091", "exact")]),
+    # No place written: the e-mail domain names the municipality.
+    ("Anna Laine, kehittämispäällikkö, anna.laine@kuopio.fi",
+     [("Anna Laine", "kehittämispäällikkö", "anna.laine@kuopio.fi", None, None, "297", "email-domain")]),
+    ("Liisa Aalto, Mänttä-Vilppula", [("Liisa Aalto", None, None, None, "Mänttä-Vilppula", "508", "exact")]),
+    # A role before the name, or in brackets after it.
+    ("Projektipäällikkö Matti Virtanen, Espoo",
+     [("Matti Virtanen", "projektipäällikkö", None, None, "Espoo", "049", "exact")]),
+    ("Matti Virtanen (tietohallintojohtaja), Espoo",
+     [("Matti Virtanen", "tietohallintojohtaja", None, None, "Espoo", "049", "exact")]),
+    # Two capitalised fields: the one that resolves is the place, the other the person's unit.
+    ("Matti Virtanen, Tietohallinto, Espoo",
+     [("Matti Virtanen", "Tietohallinto", None, None, "Espoo", "049", "exact")]),
+    # "A ja B, Place": A shares B's place, not B's e-mail domain.
+    ("Matti Virtanen ja Anna Laine, anna.laine@espoo.fi",
+     [("Matti Virtanen", None, None, None, None, None, None),
+      ("Anna Laine", None, "anna.laine@espoo.fi", None, None, "049", "email-domain")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTACTS, ids=[c[0][:40] for c in CONTACTS])
+def test_parse_contacts(text: str, expected: list[tuple[str | None, ...]], gazetteer: Gazetteer) -> None:
     contacts = parse_contacts(text, 7, gazetteer)
-    got = [(c.name, c.email, c.organisation, c.place.code if c.place else None) for c in contacts]
+    got = [(c.name, c.role, c.email, c.phone, c.organisation, c.place.code if c.place else None,
+            c.place.method if c.place else None) for c in contacts]
     assert got == expected
     assert all(c.line == 7 for c in contacts)
 

@@ -1,40 +1,119 @@
-"""tokenize: every line kind in Finnish and Swedish, classified on its own."""
+"""tokenize: every line kind in Finnish and Swedish, classified on its own; every alternative a rule accepts."""
 from __future__ import annotations
 
 import pytest
 
-from hankkeet.lines import classify_text, looks_like_title, split_people
+from hankkeet.lines import (
+    MAX_MARKER_WORDS,
+    MAX_TITLE_WORDS,
+    classify_text,
+    is_ended_marker,
+    looks_like_title,
+    read_date,
+    read_field,
+    split_partners,
+    split_people,
+)
 from hankkeet.model import Kind
+from hankkeet.municipalities import Gazetteer
+
+GAZETTEER = Gazetteer.load()
 
 CASES = [
+    # Ended markers: present perfect and past tense, with or without a subject, a date, or a full stop.
     ("HANKE ON PÄÄTTYNYT.", Kind.ENDED, None, ""),
     ("HANKE ON PÄÄTTYNYT", Kind.ENDED, None, ""),
     ("HANKE PÄÄTTYNYT.", Kind.ENDED, None, ""),
-    ("HANKE PÄÄTTYNYT", Kind.ENDED, None, ""),
+    ("Hanke on päättynyt.", Kind.ENDED, None, ""),
+    ("HANKE PÄÄTTYI.", Kind.ENDED, None, ""),
+    ("Päättynyt hanke", Kind.ENDED, None, ""),
+    ("Projekti on päättynyt", Kind.ENDED, None, ""),
+    ("Hanke päättyi 31.12.2022.", Kind.ENDED, None, "2022-12-31"),
+    ("HANKE ON PÄÄTTYNYT 30.6.2023", Kind.ENDED, None, "2023-06-30"),
+    ("Hanke on päättynyt (31.12.2022).", Kind.ENDED, None, "2022-12-31"),
+    ("Hanke päättyi 2022-12-31", Kind.ENDED, None, "2022-12-31"),
+    ("Hanke päättyi 31. joulukuuta 2022.", Kind.ENDED, None, "2022-12-31"),
+    ("Hanke päättyi joulukuussa 2022.", Kind.ENDED, None, ""),
+    ("Hanke loppui vuonna 2021.", Kind.ENDED, None, ""),
     ("PROJEKTET HAR AVSLUTATS.", Kind.ENDED, None, ""),
+    ("Projektet avslutades 31.12.2022.", Kind.ENDED, None, "2022-12-31"),
+    ("PROJEKTET ÄR AVSLUTAT.", Kind.ENDED, None, ""),
+    ("Projektet avslutades 31 december 2022", Kind.ENDED, None, "2022-12-31"),
+    ("Projektet är slutfört", Kind.ENDED, None, ""),
     ("Hanke on päättynyt, mutta työ jatkuu.", Kind.TEXT, None, "Hanke on päättynyt, mutta työ jatkuu."),
+    ("Hanke päättyy 31.12.2024.", Kind.TEXT, None, "Hanke päättyy 31.12.2024."),
+    # Partner lists: the known labels, any label before a list that resolves, and no label at all.
     ("Muut kunnat: Lahti, Porvoo ja Oulu", Kind.PARTNERS, None, "Lahti, Porvoo ja Oulu"),
+    ("Muut osallistujat: Sarastia Oy", Kind.PARTNERS, None, "Sarastia Oy"),
+    ("Mukana olevat kunnat: Inari", Kind.PARTNERS, None, "Inari"),
     ("Övriga kommuner: Vörå, Larsmo", Kind.PARTNERS, None, "Vörå, Larsmo"),
+    ("Deltagande kommuner: Vörå", Kind.PARTNERS, None, "Vörå"),
+    ("Muut kunnat:", Kind.PARTNERS, None, ""),
+    ("Mukana: Ii, Oulu", Kind.PARTNERS, None, "Ii, Oulu"),
     ("Mukana Inarin kunta, Sallan kunta", Kind.PARTNERS, None, "Inarin kunta, Sallan kunta"),
     ("Mukana hankkeessa on viisi kuntaa.", Kind.TEXT, None, "Mukana hankkeessa on viisi kuntaa."),
+    ("Yhteistyökunnat: Tampere; Oulu sekä Turku", Kind.PARTNERS, None, "Tampere; Oulu sekä Turku"),
+    ("Kumppanit: Espoo", Kind.PARTNERS, None, "Espoo"),
+    ("Samarbetskommuner: Vörå, Larsmo och Jakobstad", Kind.PARTNERS, None, "Vörå, Larsmo och Jakobstad"),
+    ("Hankkeessa mukana: Lapin liitto, Rovaniemi", Kind.PARTNERS, None, "Lapin liitto, Rovaniemi"),
+    ("Tampere, Oulu ja Turku", Kind.PARTNERS, None, "Tampere, Oulu ja Turku"),
+    ("Oulainen, Siikajoki, Kempele,", Kind.PARTNERS, None, "Oulainen, Siikajoki, Kempele,"),
+    ("Tampere", Kind.PARTNERS, None, "Tampere"),
+    ("Kohderyhmät: kuntalaiset, yritykset ja yhdistykset", Kind.TEXT, None,
+     "Kohderyhmät: kuntalaiset, yritykset ja yhdistykset"),
+    ("Tampere, Oulu ja kaikki muut halukkaat kunnat", Kind.TEXT, None,
+     "Tampere, Oulu ja kaikki muut halukkaat kunnat"),
+    # Contact headers, inline contacts under any short label, "more information" sentences.
     ("Lisätietoja", Kind.CONTACT_HEADER, None, ""),
     ("Lisätietoja:", Kind.CONTACT_HEADER, None, ""),
+    ("Lisätiedot:", Kind.CONTACT_HEADER, None, ""),
+    ("Lisätietoja antaa:", Kind.CONTACT_HEADER, None, ""),
+    ("Lisätietoja antavat", Kind.CONTACT_HEADER, None, ""),
+    ("Yhteyshenkilö", Kind.CONTACT_HEADER, None, ""),
+    ("Yhteyshenkilöt:", Kind.CONTACT_HEADER, None, ""),
+    ("Yhteystiedot", Kind.CONTACT_HEADER, None, ""),
+    ("Tiedustelut:", Kind.CONTACT_HEADER, None, ""),
     ("Tilläggsuppgifter:", Kind.CONTACT_HEADER, None, ""),
     ("Mer information", Kind.CONTACT_HEADER, None, ""),
+    ("Mer information om projektet:", Kind.CONTACT_HEADER, None, ""),
+    ("Kontaktperson:", Kind.CONTACT_HEADER, None, ""),
+    ("Kontaktuppgifter", Kind.CONTACT_HEADER, None, ""),
     ("Lisätietoja: Jouni Nieminen, Kärkölä", Kind.CONTACT_INLINE, None, "Jouni Nieminen, Kärkölä"),
     ("Lisätietoja hankkeesta: Kari Siponen, Kitee", Kind.CONTACT_INLINE, None, "Kari Siponen, Kitee"),
+    ("Yhteyshenkilö: Kari Siponen, Kitee", Kind.CONTACT_INLINE, None, "Kari Siponen, Kitee"),
+    ("Kontaktperson: Kjell Alm, Korsholm", Kind.CONTACT_INLINE, None, "Kjell Alm, Korsholm"),
+    ("Hankkeen vetäjä: Kari Siponen, Kitee", Kind.CONTACT_INLINE, None, "Kari Siponen, Kitee"),
     ("Lisätietoja: hankkeen sivusto", Kind.LINK, None, "hankkeen sivusto"),
     ("Lisätietoja hankkeesta täältä.", Kind.MORE_INFO, None, ""),
     ("Lisätietoja hankkeesta Varkauden nettisivuilta.", Kind.MORE_INFO, None, ""),
     ("Lisää hankkeesta voit lukea täältä.", Kind.MORE_INFO, None, ""),
+    ("Lisää tietoa löytyy hankkeen sivuilta.", Kind.MORE_INFO, None, ""),
+    ("Mer information finns på projektets hemsida.", Kind.MORE_INFO, None, ""),
+    # Contacts.
     ("Tuomas Rantala, Alavus", Kind.CONTACT, None, "Tuomas Rantala, Alavus"),
     ("Wilhelmiina Griep ja Niko Ferm, Espoo", Kind.CONTACT, None, "Wilhelmiina Griep ja Niko Ferm, Espoo"),
     ("Camilla Melen, Pargas stad", Kind.CONTACT, None, "Camilla Melen, Pargas stad"),
     ("Reetta Kotovaara-Tavasti, Kangasala", Kind.CONTACT, None, "Reetta Kotovaara-Tavasti, Kangasala"),
     ("jatehuoltoviranomainen(a)mikkeli.fi", Kind.CONTACT, None, "jatehuoltoviranomainen(a)mikkeli.fi"),
+    ("etunimi.sukunimi[at]kunta.fi", Kind.CONTACT, None, "etunimi.sukunimi[at]kunta.fi"),
+    ("Matti Virtanen, projektipäällikkö, matti.virtanen@espoo.fi", Kind.CONTACT, None,
+     "Matti Virtanen, projektipäällikkö, matti.virtanen@espoo.fi"),
+    ("Matti Virtanen, 040 123 4567", Kind.CONTACT, None, "Matti Virtanen, 040 123 4567"),
+    ("Matti Virtanen, projektipäällikkö", Kind.TEXT, None, "Matti Virtanen, projektipäällikkö"),
+    # Links.
     ("www.lampio.fi", Kind.LINK, None, ""),
+    ("https://www.example.fi/hanke", Kind.LINK, None, ""),
     ("Hankkeen nettisivut", Kind.LINK, None, ""),
+    ("Hankkeen verkkosivut.", Kind.LINK, None, ""),
+    ("Projektets hemsida", Kind.LINK, None, ""),
+    # Numbered lines: "1.", "1)", "1" before a capital.
     ("3. Lämpiö-hanke", Kind.NUMBERED, 3, "Lämpiö-hanke"),
+    ("3) Lämpiö-hanke", Kind.NUMBERED, 3, "Lämpiö-hanke"),
+    ("3)Lämpiö-hanke", Kind.NUMBERED, 3, "Lämpiö-hanke"),
+    ("3 Lämpiö-hanke", Kind.NUMBERED, 3, "Lämpiö-hanke"),
+    ("12. Lämpiö-hanke", Kind.NUMBERED, 12, "Lämpiö-hanke"),
+    ("12 kunnan yhteishanke", Kind.TEXT, None, "12 kunnan yhteishanke"),
+    ("2020-luvun palvelut", Kind.TEXT, None, "2020-luvun palvelut"),
     ("2. OSKU, Osaava kunta, digitalisaatio-osaamisen kehittäminen", Kind.NUMBERED, 2,
      "OSKU, Osaava kunta, digitalisaatio-osaamisen kehittäminen"),
     ("Digiloikka Karkkilassa", Kind.TEXT, None, "Digiloikka Karkkilassa"),
@@ -46,35 +125,127 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "kind", "number", "payload"), CASES, ids=[c[0][:40] or "blank" for c in CASES])
 def test_classify(text: str, kind: Kind, number: int | None, payload: str) -> None:
-    token = classify_text(text)
+    token = classify_text(text, GAZETTEER)
     assert (token.kind, token.number, token.payload) == (kind, number, payload)
+
+
+def test_marker_word_limit_is_a_boundary() -> None:
+    words = ["hanke", "on", "nyt", "jo", "päättynyt"]
+    at_limit = " ".join(words + ["vuonna"] * (MAX_MARKER_WORDS - len(words)))
+    assert is_ended_marker(at_limit)
+    assert not is_ended_marker(at_limit + " vuonna")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("31.12.2022", "2022-12-31"), ("1.2.2023", "2023-02-01"), ("1. 2. 2023", "2023-02-01"),
+     ("2022-12-31", "2022-12-31"), ("31. joulukuuta 2022", "2022-12-31"), ("5 maj 2021", "2021-05-05"),
+     ("31.2.2022", None), ("12/2022", None), ("2022", None), ("131.12.2022", None)],
+)
+def test_read_date(text: str, iso: str | None) -> None:
+    assert read_date(f"Hanke päättyi {text}.") == iso
+
+
+@pytest.mark.parametrize(
+    ("field", "reading"),
+    [
+        ("anna.laine@vaasa.fi", ("email", "anna.laine@vaasa.fi")),
+        ("Anna.Laine(a)Vaasa.fi", ("email", "anna.laine@vaasa.fi")),
+        ("sähköposti: anna.laine@vaasa.fi", ("email", "anna.laine@vaasa.fi")),
+        ("040 123 4567", ("phone", "040 123 4567")),
+        ("+358 40 123 4567", ("phone", "+358 40 123 4567")),
+        ("puh. 050-1234567", ("phone", "050-1234567")),
+        ("p. 09 816 12345", ("phone", "09 816 12345")),
+        ("tel. (09) 816 123", ("phone", "(09) 816 123")),
+        ("123456", ("place", "123456")),  # six digits: too short for a phone number
+        ("1234567", ("phone", "1234567")),
+        ("1234567890123456", ("place", "1234567890123456")),  # sixteen: too long
+        ("projektipäällikkö", ("role", "projektipäällikkö")),
+        ("Hallintojohtaja", ("role", "Hallintojohtaja")),
+        ("Utvecklingschef", ("role", "Utvecklingschef")),
+        ("Digikoordinaattori", ("role", "Digikoordinaattori")),
+        ("Espoo", ("place", "Espoo")),
+        ("Lapin liitto", ("place", "Lapin liitto")),
+    ],
+)
+def test_read_field(field: str, reading: tuple[str, str]) -> None:
+    assert read_field(field) == reading
+
+
+def _people(text: str) -> list[tuple[str, tuple[str, ...], str | None, str | None, str | None]] | None:
+    people = split_people(text)
+    return None if people is None else [(p.name, p.places, p.role, p.email, p.phone) for p in people]
 
 
 @pytest.mark.parametrize(
     ("text", "people"),
     [
-        ("Jarkko Siren, Helsinki", [("Jarkko Siren", "Helsinki")]),
-        ("Miia Kapanen ja Sirpa Mäntynen, Kouvola", [("Miia Kapanen", None), ("Sirpa Mäntynen", "Kouvola")]),
+        ("Jarkko Siren, Helsinki", [("Jarkko Siren", ("Helsinki",), None, None, None)]),
+        ("Miia Kapanen ja Sirpa Mäntynen, Kouvola",
+         [("Miia Kapanen", (), None, None, None), ("Sirpa Mäntynen", ("Kouvola",), None, None, None)]),
+        ("Anna Aalto & Bo Berg, Vaasa",
+         [("Anna Aalto", (), None, None, None), ("Bo Berg", ("Vaasa",), None, None, None)]),
+        ("Anna Aalto och Bo Berg, Vaasa",
+         [("Anna Aalto", (), None, None, None), ("Bo Berg", ("Vaasa",), None, None, None)]),
         ("Juuso Mikkonen, Lappeenranta ja Pekka Penttinen, Joensuu",
-         [("Juuso Mikkonen", "Lappeenranta"), ("Pekka Penttinen", "Joensuu")]),
-        ("Seija Kivelä, Porvoo (Porvoon kaupunginkirjasto)", [("Seija Kivelä", "Porvoo (Porvoon kaupunginkirjasto)")]),
+         [("Juuso Mikkonen", ("Lappeenranta",), None, None, None),
+          ("Pekka Penttinen", ("Joensuu",), None, None, None)]),
+        ("Seija Kivelä, Porvoo (Porvoon kaupunginkirjasto)",
+         [("Seija Kivelä", ("Porvoo (Porvoon kaupunginkirjasto)",), None, None, None)]),
+        ("Anna Aalto; Vaasa", [("Anna Aalto", ("Vaasa",), None, None, None)]),
+        ("Anna Aalto – Vaasa", [("Anna Aalto", ("Vaasa",), None, None, None)]),
+        ("Anna Aalto | Vaasa", [("Anna Aalto", ("Vaasa",), None, None, None)]),
+        ("Anna-Liisa Aalto-Berg, Vaasa", [("Anna-Liisa Aalto-Berg", ("Vaasa",), None, None, None)]),
+        ("Anna B. C. Aalto, Vaasa", [("Anna B. C. Aalto", ("Vaasa",), None, None, None)]),
+        ("Anna Aalto, anna@a.fi, bo@b.fi", None),  # two addresses for one person: not a contact line
+        ("Anna Aalto, 040 1234567, 050 1234567", None),
+        ("Anna", None),
+        ("Anna Bo Cecilia Dag Eva, Vaasa", None),  # five capitalised words: a sentence, not a name
         ("Digiloikka Karkkilassa", None),
         ("Hausjärven ja Lopen sähköisten palveluiden kehittämishanke", None),
     ],
 )
-def test_split_people(text: str, people: list[tuple[str, str | None]] | None) -> None:
-    assert split_people(text) == people
+def test_split_people(text: str, people: list[tuple[str, tuple[str, ...], str | None, str | None, str | None]] | None
+                      ) -> None:
+    assert _people(text) == people
 
 
 @pytest.mark.parametrize(
-    ("text", "title_like"),
+    ("text", "entries"),
     [
-        ("Open Agenda", True),
-        ("4. Kunnan rakennusvalvonnan kehittäminen", True),
-        ("Hankkeen tarkoitus:", False),
-        ("”Digitaalinen tulevaisuus” -hanke on viiden kunnan yhteinen hanke.", False),
-        ("HANKE ON PÄÄTTYNYT.", False),
+        ("Forssa ja", ["Forssa"]),
+        ("ja Loppi", ["Loppi"]),
+        ("Forssa sekä", ["Forssa"]),
+        ("Vörå och", ["Vörå"]),
+        ("Vörå samt", ["Vörå"]),
+        ("Forssa,", ["Forssa"]),
+        ("Forssa;", ["Forssa"]),
     ],
 )
-def test_looks_like_title(text: str, title_like: bool) -> None:
-    assert looks_like_title(classify_text(text)) is title_like
+def test_a_list_that_wraps_after_a_conjunction_keeps_its_names(text: str, entries: list[str]) -> None:
+    assert split_partners(text) == entries
+
+
+@pytest.mark.parametrize(
+    ("text", "following", "title_like"),
+    [
+        ("Open Agenda", None, True),
+        ("4. Kunnan rakennusvalvonnan kehittäminen", None, True),
+        ("4) Kunnan rakennusvalvonnan kehittäminen.", None, True),
+        ("Hankkeen tarkoitus:", None, False),
+        ("- luettelon kohta", None, False),
+        ("• luettelon kohta", None, False),
+        ("Hankkeen sivut www.example.fi", None, False),
+        ("”Digitaalinen tulevaisuus” -hanke on viiden kunnan yhteinen hanke.", "Kuvaus.", False),
+        ("Kuntien eVaka.", "Kuvaus jatkuu tässä.", True),  # a full stop after a title followed by its text
+        ("Kuntien eVaka.", "Lisätietoja", False),  # ... but not one followed straight by the contacts
+        ("Kuntien eVaka.", None, False),
+        ("Ensimmäinen lause. Toinen lause.", "Kuvaus.", False),
+        ("HANKE ON PÄÄTTYNYT.", None, False),
+        (" ".join(["sana"] * MAX_TITLE_WORDS), None, True),
+        (" ".join(["sana"] * (MAX_TITLE_WORDS + 1)), None, False),
+    ],
+)
+def test_looks_like_title(text: str, following: str | None, title_like: bool) -> None:
+    after = classify_text(following, GAZETTEER) if following is not None else None
+    assert looks_like_title(classify_text(text, GAZETTEER), after) is title_like

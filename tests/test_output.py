@@ -27,14 +27,16 @@ def test_yaml_follows_the_contract(gazetteer: Gazetteer) -> None:
     data = yaml.safe_load(text)
     assert list(data) == ["generator", "source", "projects", "warnings", "unassigned_lines"]
     (project,) = data["projects"]
-    assert list(project) == ["id", "number", "title", "ended", "language", "lead", "partners", "contacts",
-                             "description", "source", "warnings"]
+    assert list(project) == ["id", "number", "title", "ended", "ended_on", "language", "lead", "partners",
+                             "contacts", "description", "source", "warnings"]
+    assert project["ended_on"] is None
     assert project["id"] == "hameenlinna--kaupunki-taskussa"
     assert project["lead"] == {"name": "Hämeenlinna", "code": "109", "region": "Kanta-Häme",
                                "organisation": None, "found_by": "contact"}
     assert [(p["raw"], p["code"], p["method"], p["line"]) for p in project["partners"]] == [
         ("Helsinki", "091", "exact", 5), ("Pargas stad", "445", "swedish", 5)]
     assert project["contacts"][0]["municipality"]["code"] == "109"
+    assert list(project["contacts"][0]) == ["name", "role", "email", "phone", "organisation", "municipality", "line"]
     assert project["description"] == "Ensimmäinen kappale.\nToinen kappale."
     assert project["source"] == {"file": "x.txt", "line_start": 1, "line_end": 7}
 
@@ -133,3 +135,19 @@ def test_libyaml_emitter_writes_the_same_bytes_as_the_python_one(release: Releas
     c_text = yaml.dump(record, Dumper=_DUMPERS[0], allow_unicode=True, sort_keys=False, width=2**31 - 1,
                        default_flow_style=False)
     assert c_text == _pyyaml(record)
+
+
+def test_new_fields_reach_yaml_and_csv(gazetteer: Gazetteer) -> None:
+    text = ("Uusi hanke\nHanke päättyi 31.12.2022.\nKuvaus.\nLisätietoja\n"
+            "Anna Laine, projektipäällikkö, anna.laine@vaasa.fi, 040 123 4567, Vaasa\n")
+    release = extract(text, gazetteer, file="x.txt")
+    (project,) = yaml.safe_load(to_yaml(release))["projects"]
+    assert (project["ended"], project["ended_on"]) == (True, "2022-12-31")
+    contact = project["contacts"][0]
+    assert (contact["role"], contact["email"], contact["phone"], contact["municipality"]["code"]) == (
+        "projektipäällikkö", "anna.laine@vaasa.fi", "040 123 4567", "905")
+    tables = to_csv(release)
+    assert _rows(tables["projects.csv"])[0]["ended_on"] == "2022-12-31"
+    row = _rows(tables["contacts.csv"])[0]
+    assert [row[c] for c in ("role", "email", "phone")] == [
+        "projektipäällikkö", "anna.laine@vaasa.fi", "040 123 4567"]

@@ -73,6 +73,8 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
     places = PLACES_SV if swedish else PLACES_FI
     title_words = draw(st.lists(st.sampled_from(words), min_size=1, max_size=6))
     sentences = draw(st.lists(st.lists(st.sampled_from(words), min_size=5, max_size=12), min_size=1, max_size=4))
+    # A sentence has a verb: without one, a title-less project's first sentence reads as a title ending in ".".
+    sentences = [s[:1] + ["är" if swedish else "on"] + s[1:] for s in sentences]
     return {
         "swedish": swedish,
         "title": None if draw(st.integers(0, 5)) == 0 else " ".join(title_words).capitalize(),

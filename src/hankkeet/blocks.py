@@ -2,9 +2,10 @@
 
 A project is normally: title, [ended marker], body, [partner line], contact header, contacts, [link].
 The next title is the first line after the contact section that is not a contact, link or partner line.
-Blocks without a contact section end where the next title shows itself: a line followed by an ended
-marker, a numbered line continuing the numbering after a partner line, or a short line after a
-"Lisätietoja hankkeesta täältä." sentence.
+Blocks without a contact section end where the next title shows itself by its shape and place: a
+title-shaped line followed by an ended marker, after a partner list, a link or a "Lisätietoja hankkeesta
+täältä." sentence, or a numbered line that continues the block's numbering and is no item of a list.
+Contacts are evidence of a boundary, never the only one.
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from hankkeet.model import Block, Kind, Line, Token
 _OPEN_LIST = regex.compile(r"(?:,|\s(?:ja|sekä|och|samt))\s*$")
 _CONTACT_SECTION = {Kind.CONTACT_HEADER, Kind.CONTACT_INLINE, Kind.CONTACT}
 _STAYS_AFTER_CONTACTS = _CONTACT_SECTION | {Kind.LINK, Kind.PARTNERS, Kind.MORE_INFO}
+#: Lines that end a project's text: what follows them is the next project when it looks like a title.
+_ENDS_TEXT = {Kind.PARTNERS, Kind.LINK, Kind.MORE_INFO}
+MAX_HEADER_WORDS = 4
 
 
 @dataclass
@@ -37,7 +41,8 @@ class _Open:
     def add(self, token: Token) -> None:
         if self.list_open and token.kind is Kind.TEXT:
             token = Token(token.line, Kind.PARTNERS, payload=token.line.text)  # a wrapped partner line
-        self.list_open = token.kind is Kind.PARTNERS and _OPEN_LIST.search(token.payload) is not None
+        self.list_open = token.kind is Kind.PARTNERS and (
+            not token.payload or _OPEN_LIST.search(token.payload) is not None)
         if token.kind is Kind.ENDED and self.ended is None:
             self.ended = token
         self.has_partners |= token.kind is Kind.PARTNERS
@@ -54,27 +59,31 @@ def _starts_block(block: _Open, token: Token, following: Token | None) -> bool:
         return False
     if block.in_contacts:
         return token.kind not in _STAYS_AFTER_CONTACTS
-    if token.kind is Kind.ENDED or not looks_like_title(token):
+    if token.kind is Kind.ENDED or block.title is token or not looks_like_title(token, following):
         return False
-    if following is not None and following.kind is Kind.ENDED and block.title is not token:
-        return True
-    previous = block.tokens[-1].kind
-    if previous is Kind.MORE_INFO and token.kind is Kind.TEXT:
-        return True
-    run = block.title.number if block.title is not None else None
-    return (
-        block.has_partners
-        and previous is Kind.PARTNERS
-        and token.kind is Kind.NUMBERED
-        and run is not None
-        and token.number == run + 1
-    )
+    previous = block.tokens[-1]
+    if previous.kind in _ENDS_TEXT:
+        # A title is followed by its text; a short line right before the contacts is a note of this project.
+        return following is None or following.kind not in _CONTACT_SECTION
+    if following is not None and following.kind is Kind.ENDED:
+        # In running text, a sentence before a marker is more likely a misplaced marker than a title.
+        return looks_like_title(token)
+    return token.kind is Kind.NUMBERED and continues_run(block.title, token, previous, following)
 
 
-def _open_block(token: Token, following: Token | None) -> _Open:
+def continues_run(title: Token | None, token: Token, previous: Token, following: Token | None) -> bool:
+    """Is this numbered line the next title of a numbered run (``2.`` after ``1.``), not an item of a list?"""
+    if title is None or title.number is None or token.number != title.number + 1:
+        return False
+    in_list = previous.kind is Kind.NUMBERED or previous.line.text.endswith(":")
+    starts_list = following is not None and following.kind is Kind.NUMBERED and following.number == token.number + 1
+    return not (in_list or starts_list)
+
+
+def _open_block(token: Token, following: Token | None, after: Token | None) -> _Open:
     """Start a block at ``token``: a title, a misplaced ended marker, or body text with no title."""
     block = _Open()
-    if token.kind is Kind.ENDED and following is not None and looks_like_title(following):
+    if token.kind is Kind.ENDED and following is not None and looks_like_title(following, after):
         block.diagnostics.append(
             Diagnostic(
                 "ended-marker-before-title",
@@ -84,7 +93,7 @@ def _open_block(token: Token, following: Token | None) -> _Open:
             )
         )
         block.title = following
-    elif looks_like_title(token):
+    elif looks_like_title(token, following):
         block.title = token
     else:
         block.diagnostics.append(
@@ -95,7 +104,7 @@ def _open_block(token: Token, following: Token | None) -> _Open:
 
 def segment(tokens: list[Token]) -> tuple[list[Block], list[Line], list[Diagnostic]]:
     """Group tokens into blocks; return the blocks, the lines no project holds, and diagnostics."""
-    lines = [t for t in tokens if t.kind is not Kind.BLANK]
+    lines = _headers([t for t in tokens if t.kind is not Kind.BLANK])
     blocks: list[Block] = []
     current: _Open | None = None
     for index, token in enumerate(lines):
@@ -103,11 +112,22 @@ def segment(tokens: list[Token]) -> tuple[list[Block], list[Line], list[Diagnost
         if current is None or _starts_block(current, token, following):
             if current is not None:
                 blocks.append(current.close())
-            current = _open_block(token, following)
+            current = _open_block(token, following, lines[index + 2] if index + 2 < len(lines) else None)
         current.add(token)
     if current is not None:
         blocks.append(current.close())
     return _drop_empty(blocks)
+
+
+def _headers(lines: list[Token]) -> list[Token]:
+    """A short line ending with a colon (``Yhteyshenkilöt:``) right before a contact is a contact header."""
+    out = list(lines)
+    for index, token in enumerate(lines[:-1]):
+        text = token.line.text
+        if (token.kind is Kind.TEXT and text.endswith(":") and text.count(" ") < MAX_HEADER_WORDS
+                and lines[index + 1].kind is Kind.CONTACT):
+            out[index] = Token(token.line, Kind.CONTACT_HEADER)
+    return out
 
 
 def _drop_empty(blocks: list[Block]) -> tuple[list[Block], list[Line], list[Diagnostic]]:

@@ -21,6 +21,19 @@ CODES: dict[str, str] = {
     "mojibake": "a line looks like UTF-8 read as cp1252 but could not be repaired; check the file's encoding",
     "empty-input": "the input has no text at all",
     "duplicate-id": "two projects derive the same id; a content hash was appended",
+    "unread-place-list": "a body line lists municipalities that were not read as partners",
+    "unread-ended-marker": "a short line uses an ended word (päättyi, avslutades…) but was not read as a marker",
+    "unread-contact": "a body line holds a name with a comma, an e-mail address or a phone number but was not "
+    "read as a contact",
+    "partners-thin": "a line was read as a partner list on thin evidence (an unfamiliar label or none, and fewer "
+    "than two municipalities)",
+    "ended-date-unread": "an ended marker holds a number but no full date; ended_on is left empty",
+    "title-like-line": "a numbered line in the middle of a project, outside any list: maybe the title of a project "
+    "merged into this one",
+    "title-full-stop": "the title was read from a line ending with a full stop (a title, or a first sentence?)",
+    "merged-projects": "a project has two contact sections: probably two projects read as one",
+    "contact-without-place": "a contact has no place (and no municipal e-mail domain), so no lead can come from it",
+    "numbering-gap": "a numbered run skips or repeats a number: a project missing, merged or numbered twice",
 }
 
 

@@ -6,15 +6,12 @@ import re
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import EMAIL, split_people
+from hankkeet.lines import EMAIL_FIELD, Person, split_partners, split_people
 from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
 
-# Entries of a partner list are separated by commas, semicolons and conjunctions, but the "ja" of
-# "sosiaali- ja terveyskuntayhtymä" (after a hyphen) joins two words of one name.
-_SEPARATOR = regex.compile(r"\s*[,;]\s*|(?<!-)\s+(?:ja|sekä|och|samt)\s+")
-_GROUP = regex.compile(r"\([^()]*\)")
-_SPLIT_POINT = regex.compile(r"[()]|" + _SEPARATOR.pattern)
+# "lisäksi yksityinen kumppanioppilaitos Keravan musiikkiopisto": words before the name describe the partner.
+_LOWER_PREFIX = regex.compile(r"^(?:\p{Ll}[\p{L}-]*\s+)+(?=\p{Lu})")
 _ABBREVIATION = regex.compile(r"\p{L}*\p{Lu}\p{L}*\p{Lu}\p{L}*")
 #: Language is decided on this many characters of the description: plenty for function words, and bounded.
 LANGUAGE_SAMPLE = 600
@@ -29,44 +26,13 @@ _FINNISH = frozenset(
 _WORD = re.compile(r"\w+")
 
 
-def _split_top_level(text: str) -> list[str]:
-    """Split on separators that stand outside parentheses."""
-    parts, depth, start = [], 0, 0
-    for match in _SPLIT_POINT.finditer(text):
-        token = match.group()
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            parts.append(text[start:match.start()])
-            start = match.end()
-    parts.append(text[start:])
-    return [p.strip(" .") for p in parts if p.strip(" .")]
-
-
-def split_partners(text: str) -> list[str]:
-    """Every entry of a partner list, with the members of a ``(Kuntayhtymän kuntia: A, B)`` group."""
-    entries: list[str] = []
-    for part in _split_top_level(text):
-        groups = _GROUP.findall(part)
-        outer = _GROUP.sub("", part).strip()
-        if outer:
-            entries.append(outer)
-        for group in groups:
-            inner = group[1:-1]
-            inner = inner.split(":", 1)[1] if ":" in inner else inner
-            entries.extend(_split_top_level(inner))
-    return entries
-
-
 def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
     """Resolve each partner entry; a lone abbreviation after an organisation is that organisation's alias."""
     partners: list[Partner] = []
     lines = [t for t in tokens if t.kind is Kind.PARTNERS]
     for token in lines:
         for raw in split_partners(token.payload):
-            place = gazetteer.resolve(raw)
+            place = gazetteer.resolve(_LOWER_PREFIX.sub("", raw))
             previous = partners[-1] if partners else None
             if (
                 previous is not None
@@ -81,16 +47,45 @@ def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
     return partners
 
 
+def _contact_place(person: Person, gazetteer: Gazetteer) -> tuple[str | None, Place | None, str | None]:
+    """(written place, resolved place, unit) of one person: of several place-like fields, the one that resolves.
+
+    A field next to the place that is no place (``Tietohallinto``) is the person's unit, kept with the role.
+    """
+    fields = person.places
+    if len(fields) > 1:
+        resolved = [(f, gazetteer.resolve(f)) for f in fields]
+        municipal = [(f, p) for f, p in resolved if p.code is not None]
+        if len(municipal) == 1:
+            written, place = municipal[0]
+            return written, place, ", ".join(f for f in fields if f is not written)
+        fields = (", ".join(fields),)
+    if fields:
+        return fields[0], gazetteer.resolve(fields[0]), None
+    if person.email is not None:
+        return None, gazetteer.from_email_domain(person.email), None
+    return None, None, None
+
+
 def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
-    """``A ja B, Place`` is two people at one place; ``A, X ja B, Y`` two at two places; ``x(a)y.fi`` an e-mail."""
-    email = EMAIL.fullmatch(text)
+    """``A ja B, Place`` is two people at one place; ``A, X ja B, Y`` two at two places; ``x(a)y.fi`` an e-mail.
+
+    A person's fields (role, e-mail, phone, place) are read by their shape, in any order.
+    """
+    email = EMAIL_FIELD.fullmatch(text)
     if email:
-        return [Contact(None, f"{email['user']}@{email['domain']}", None, None, line)]
+        address = f"{email['user']}@{email['domain']}".lower()
+        return [Contact(None, address, None, gazetteer.from_email_domain(address), line)]
     people = split_people(text) or []
     contacts: list[Contact] = []
-    for index, (name, place) in enumerate(people):
-        where = place or next(p for _, p in people[index:] if p)  # "A ja B, Place": A shares B's place
-        contacts.append(Contact(name, None, where, gazetteer.resolve(where), line))
+    for index, person in enumerate(people):
+        # "A ja B, Place": A shares the place of the next person who has one.
+        holder = next((p for p in people[index:] if p.places or p.email), person)
+        written, place, unit = _contact_place(holder, gazetteer)
+        if holder is not person and place is not None and place.method == "email-domain":
+            written, place, unit = None, None, None  # B's e-mail domain says nothing of A
+        role = ", ".join(r for r in (person.role, unit) if r) or None
+        contacts.append(Contact(person.name, person.email, written, place, line, role, person.phone))
     return contacts
 
 
@@ -124,6 +119,12 @@ def lead_from_contact(contacts: list[Contact]) -> Lead | None:
     return Lead(None, None, None, organisation=first.organisation)
 
 
+def title_text_of(token: Token) -> str:
+    """The title without its list number and without a full stop at its end."""
+    text = token.payload if token.kind is Kind.NUMBERED else token.line.text
+    return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
+
+
 def build_project(block: Block, gazetteer: Gazetteer) -> Project:
     """Read every field of one block; the id and any inferred lead are set by later stages."""
     tokens = list(block.tokens)
@@ -149,15 +150,16 @@ def build_project(block: Block, gazetteer: Gazetteer) -> Project:
     if lead is not None and lead.code is None:
         diagnostics.append(Diagnostic("lead-organisation", contacts[0].line,
                                       f"lead is the organisation {lead.organisation!r}, not a municipality"))
-    if title is None:
-        title_text = None
-    else:
-        title_text = title.payload if title.kind is Kind.NUMBERED else title.line.text
+    title_text = None if title is None else title_text_of(title)
+    if title is not None and title.line.text.endswith("."):
+        diagnostics.append(Diagnostic("title-full-stop", title.line.number, "title read from a line that ends "
+                                      "with a full stop; if it is the description's first sentence, there is no title"))
     return Project(
         id="",
         number=title.number if title is not None else None,
         title=title_text,
         ended=block.ended_marker is not None,
+        ended_on=block.ended_marker.payload or None if block.ended_marker is not None else None,
         language=detect_language(description or " ".join(t.line.text for t in tokens)),
         lead=lead,
         partners=tuple(partners),

@@ -1,69 +1,305 @@
-"""Classify each line on its own: ended marker, partner line, contact header, contact, link, numbered, text.
+"""Classify each line on its own, by what it holds: ended marker, partner list, contact header, contact, link, title.
 
-The rules are data: one table of compiled patterns, tried in order; the first that accepts a line wins.
+Label words are one piece of evidence among others: a partner list is recognised because its items resolve to
+municipalities (whatever label stands before it), an ended marker because it is a short line made only of the
+words such a marker uses, a contact because it holds a person's name followed by a place, role, e-mail or phone.
+The rules are data: compiled patterns as module constants, one small function per kind, tried in order.
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import regex
 
 from hankkeet.model import Kind, Line, Token
+from hankkeet.municipalities import Gazetteer, key
 
-ENDED = regex.compile(r"(?i)(?:HANKE\s+(?:ON\s+)?PÄÄTTYNYT|PROJEKTET\s+HAR\s+AVSLUTATS)\s*[.!]?")
-PARTNERS = regex.compile(
-    r"(?i)(?:muut\s+kunnat|muut\s+osallistujat|mukana\s+olevat\s+kunnat|övriga\s+kommuner|deltagande\s+kommuner)"
-    r"\s*:\s*(?P<rest>.*)"
+# --- Ended markers -------------------------------------------------------------------------------------------
+#: Words that say a project has ended, Finnish and Swedish, present perfect and past tense.
+ENDED_WORD = regex.compile(
+    r"(?i)päätty(?:nyt|i|neet|neeksi)|päättynyt|loppu(?:nut|i)|päätetty|"
+    r"avslut(?:ats|ades|at|ad|ade)|slutför(?:t|ts|des|d)|avslutning"
 )
+#: Everything else a marker may say: its subject, auxiliaries, and the parts of a date.
+_ENDED_FILLER = frozenset(
+    "hanke hankkeen projekti projekt projektet on oli nyt jo har är blev nu vuonna vuoden år den "
+    "lopussa kuun kuussa the project has ended".split()
+)
+_MONTHS_FI = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras", "joulu")
+_MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+              "november", "december")
+_MONTH = regex.compile(rf"(?i)(?:{'|'.join(_MONTHS_FI)})kuu\w*|{'|'.join(_MONTHS_SV)}")
+_MARKER_WORD = regex.compile(r"\p{L}+|\d+")
+MAX_MARKER_WORDS = 10
+_DMY = regex.compile(r"(?<!\d)(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4})(?!\d)")
+_ISO = regex.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+_DAY_MONTH = regex.compile(
+    rf"(?i)(?<!\d)(?P<d>\d{{1,2}})\.?\s+(?P<month>(?:{'|'.join(_MONTHS_FI)})kuuta|{'|'.join(_MONTHS_SV)})"
+    r"\s+(?P<y>\d{4})(?!\d)"
+)
+
+
+def _month_number(word: str) -> int:
+    word = word.casefold()
+    for index, stem in enumerate(_MONTHS_FI):
+        if word.startswith(stem):
+            return index + 1
+    return _MONTHS_SV.index(word) + 1
+
+
+def read_date(text: str) -> str | None:
+    """The first full date written in the text (31.12.2022, 2022-12-31, 31. joulukuuta 2022) as ISO, or None."""
+    for pattern in (_DMY, _ISO, _DAY_MONTH):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        month = int(match["m"]) if "m" in match.groupdict() else _month_number(match["month"])
+        try:
+            return datetime.date(int(match["y"]), month, int(match["d"])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def is_ended_marker(text: str) -> bool:
+    """A short line that says the project ended and says nothing else (a date may stand with it)."""
+    if len(text) > 90 or ENDED_WORD.search(text) is None:
+        return False
+    words = _MARKER_WORD.findall(text.casefold())
+    if len(words) > MAX_MARKER_WORDS:
+        return False
+    return all(w.isdigit() or w in _ENDED_FILLER or ENDED_WORD.fullmatch(w) or _MONTH.fullmatch(w) for w in words)
+
+
+# --- Partner lists -------------------------------------------------------------------------------------------
+#: Labels seen before partner lists. A list under any other label is read when its items resolve.
+PARTNER_LABELS = frozenset(
+    key(label) for label in (
+        "Muut kunnat", "Muut osallistujat", "Mukana olevat kunnat", "Mukana", "Övriga kommuner",
+        "Deltagande kommuner",
+    )
+)
+_LABELLED = regex.compile(r"(?P<label>\p{L}[\p{L}\s-]{0,40}?)\s*:\s*(?P<rest>.*)")
+MAX_LABEL_WORDS = 5
 # "Mukana Inarin kunta, Savukosken kunta, ...": a list, so it must hold a comma.
-PARTNERS_MUKANA = regex.compile(r"Mukana:?\s+(?P<rest>\p{Lu}[^,]*,.*)")
-_INFO_LABEL = r"(?:lisätietoja|lisätiedot|tilläggsuppgifter|mer\s+information|yhteystiedot|kontaktuppgifter)"
-CONTACT_HEADER = regex.compile(rf"(?i){_INFO_LABEL}(?:\s+hankkeesta|\s+om\s+projektet)?\s*:?")
-CONTACT_INLINE = regex.compile(rf"(?i){_INFO_LABEL}(?:\s+hankkeesta|\s+om\s+projektet)?\s*:\s*(?P<rest>\S.*)")
+PARTNERS_MUKANA = regex.compile(r"Mukana\s+(?P<rest>\p{Lu}[^,]*,.*)")
+# Entries of a partner list are separated by commas, semicolons and conjunctions, but the "ja" of
+# "sosiaali- ja terveyskuntayhtymä" (after a hyphen) joins two words of one name.
+_SEPARATOR = regex.compile(r"\s*[,;]\s*|(?<!-)\s+(?:ja|sekä|och|samt)\s+")
+_SPLIT_POINT = regex.compile(r"[()]|" + _SEPARATOR.pattern)
+_GROUP = regex.compile(r"\([^()]*\)")
+#: A conjunction or comma at either end of a wrapped line belongs to the list, not to a name.
+_LOOSE_END = regex.compile(r"^\s*(?:ja|sekä|och|samt)\s+|(?:[,;]|\s(?:ja|sekä|och|samt))\s*$")
+MAX_ITEM_WORDS = 5
+MAX_LIST_CHARS = 1500
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on separators that stand outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for match in _SPLIT_POINT.finditer(text):
+        token = match.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start:match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def split_partners(text: str) -> list[str]:
+    """Every entry of a partner list, with the members of a ``(Kuntayhtymän kuntia: A, B)`` group."""
+    entries: list[str] = []
+    for part in _split_top_level(_LOOSE_END.sub("", text)):
+        groups = _GROUP.findall(part)
+        outer = _GROUP.sub("", part).strip()
+        if outer:
+            entries.append(outer)
+        for group in groups:
+            inner = group[1:-1]
+            inner = inner.split(":", 1)[1] if ":" in inner else inner
+            entries.extend(_split_top_level(inner))
+    return entries
+
+
+def place_list_items(text: str, gazetteer: Gazetteer) -> tuple[int, int, int] | None:
+    """(items, places, firm places) of a text read as a list; None when an item is too long to be a name.
+
+    A place is an item that resolves to a municipality, a former one or an organisation; a firm place is a
+    municipality matched without fuzzy matching.
+    """
+    first = _SEPARATOR.search(text)
+    if len(text) > MAX_LIST_CHARS or (text[: first.start()] if first else text).count(" ") >= MAX_ITEM_WORDS:
+        return None
+    items = split_partners(text)
+    if not items or any(item.count(" ") >= MAX_ITEM_WORDS for item in items):
+        return None
+    places = firm = 0
+    for item in items:
+        place = gazetteer.resolve(item)
+        places += place.kind != "unknown"
+        firm += place.code is not None and place.method != "fuzzy"
+    return len(items), places, firm
+
+
+def is_place_list(text: str, gazetteer: Gazetteer, labelled: bool) -> bool:
+    """Do the items of this text resolve to places? Under a label two thirds must; with no label all must."""
+    counts = place_list_items(text, gazetteer)
+    if counts is None:
+        return False
+    items, places, firm = counts
+    if labelled:
+        return firm >= 1 and 3 * places >= 2 * items
+    return places == items and (firm >= 2 or (items == 1 and firm == 1))
+
+
+def partner_label(text: str) -> str | None:
+    """The label before the colon of a labelled line, or None."""
+    match = _LABELLED.fullmatch(text)
+    return match["label"] if match else None
+
+
+# --- Contacts ------------------------------------------------------------------------------------------------
+_INFO_WORDS = (r"(?:lisätietoja|lisätiedot|lisätietoa|tilläggsuppgifter|mer\s+information|ytterligare\s+information"
+               r"|yhteystiedot|yhteyshenkilö(?:t|mme)?|kontaktuppgifter|kontaktperson(?:er)?|tiedustelut)")
+_INFO_TAIL = r"(?:\s+(?:hankkeesta|om\s+projektet|antaa|antavat|ger|lämnar))*"
+CONTACT_HEADER = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s*:?")
+CONTACT_INLINE = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s*:\s*(?P<rest>\S.*)")
 # A body sentence that points elsewhere: "Lisätietoja hankkeesta täältä." It names no person.
 MORE_INFO = regex.compile(r"(?i)(?:lisätietoja|lisää\s+tietoa|lisää\s+hankkeesta|mer\s+information)\s+\S.*")
-NUMBERED = regex.compile(r"(?P<number>[0-9]{1,3})\.\s+(?P<rest>\S.*)")
+MAX_MORE_INFO_WORDS = 20
+EMAIL = regex.compile(r"(?P<user>[\w.+-]+)\s*(?:@|\(a\)|\[a\]|\(at\)|\[at\])\s*(?P<domain>[\w-]+(?:\.[\w-]+)+)")
+_FIELD_LABEL = r"(?i)(?:(?:puh|p|tel|puhelin|gsm|mob|sähköposti|s-posti|e-post|email|e-mail)\.?\s*:?\s*)?"
+EMAIL_FIELD = regex.compile(_FIELD_LABEL + EMAIL.pattern)
+PHONE = regex.compile(_FIELD_LABEL + r"(?P<number>\+?\(?\d[\d\s()\-/]{5,20}\d)")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
+#: The head words of job titles; a lower-case field is a role whatever its words.
+ROLE = regex.compile(
+    r"(?i)\w*(?:päällikkö|johtaja|koordinaattori|asiantuntija|suunnittelija|sihteeri|kehittäjä|vastaava|esimies|"
+    r"insinööri|arkkitehti|neuvoja|ohjaaja|tutkija|analyytikko|konsultti|chef|ledare|samordnare|direktör|"
+    r"sekreterare|handläggare|utvecklare|specialist|ansvarig|manager|coordinator|director|officer)\w*"
+)
+_NAME_WORD = r"\p{Lu}[\p{Ll}'’]*\.?(?:-\p{Lu}[\p{Ll}'’]*)*"
+NAME = regex.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}")
+_ROLE_THEN_NAME = regex.compile(rf"(?P<role>\p{{L}}+)\s+(?P<name>{NAME.pattern})")
+_NAME_THEN_ROLE = regex.compile(rf"(?P<name>{NAME.pattern})\s*\((?P<role>[^()]+)\)")
+PERSON_SEPARATOR = regex.compile(r"\s+(?:ja|och|&)\s+(?=\p{Lu})")
+_FIELD_SEPARATOR = regex.compile(r"\s*[,;]\s*|\s+[–|]\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One person of a contact line, with the fields written after the name, each read by its shape."""
+
+    name: str
+    places: tuple[str, ...] = ()  # fields that may be a place: capitalised text that is no role
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+def _name_and_role(text: str) -> tuple[str, str | None] | None:
+    """``Matti Meikäläinen``, ``Projektipäällikkö Matti Meikäläinen``, ``Matti Meikäläinen (projektipäällikkö)``."""
+    if NAME.fullmatch(text):
+        first = text.split(" ", 1)[0]
+        if ROLE.fullmatch(first) and NAME.fullmatch(text[len(first):].strip()):
+            return text[len(first):].strip(), first.lower()
+        return text, None
+    match = _NAME_THEN_ROLE.fullmatch(text) or _ROLE_THEN_NAME.fullmatch(text)
+    if match and (ROLE.fullmatch(match["role"]) or match["role"][:1].islower() or "(" in text):
+        return match["name"], match["role"].strip()
+    return None
+
+
+def read_field(field: str) -> tuple[str, str]:
+    """What a field after a name is, by its shape: ``email``, ``phone``, ``role`` or ``place``."""
+    email = EMAIL_FIELD.fullmatch(field)
+    if email:
+        return "email", f"{email['user']}@{email['domain']}".lower()
+    phone = PHONE.fullmatch(field)
+    if phone and MIN_PHONE_DIGITS <= sum(c.isdigit() for c in phone["number"]) <= MAX_PHONE_DIGITS:
+        return "phone", phone["number"].strip()
+    if field[:1].islower() or ROLE.fullmatch(field.split(" ", 1)[0]):
+        return "role", field
+    return "place", field
+
+
+def _person(part: str) -> Person | None:
+    fields = [f for f in _FIELD_SEPARATOR.split(part.strip()) if f]
+    named = _name_and_role(fields[0]) if fields else None
+    if named is None:
+        return None
+    name, role = named
+    found: dict[str, list[str]] = {"place": [], "role": [role] if role else [], "email": [], "phone": []}
+    for field in fields[1:]:
+        what, value = read_field(field)
+        found[what].append(value)
+    if len(found["email"]) > 1 or len(found["phone"]) > 1:
+        return None
+    return Person(name, tuple(found["place"]), ", ".join(found["role"]) or None,
+                  found["email"][0] if found["email"] else None, found["phone"][0] if found["phone"] else None)
+
+
+def split_people(text: str) -> list[Person] | None:
+    """Read ``A, X ja B, Y`` / ``A ja B, Y`` / ``A, role, e-mail, phone, Place``; None when not that shape."""
+    people: list[Person] = []
+    for part in PERSON_SEPARATOR.split(text):
+        person = _person(part)
+        if person is None:
+            return None
+        people.append(person)
+    last = people[-1]
+    if not (last.places or last.email or last.phone):
+        return None  # a contact line ends with the person's place or a way to reach them
+    return people
+
+
+def is_contact(text: str) -> bool:
+    """A person with a place or a way to reach them, several of them, or an e-mail address alone."""
+    return EMAIL_FIELD.fullmatch(text) is not None or split_people(text) is not None
+
+
+# --- Titles and links ----------------------------------------------------------------------------------------
+#: ``1. Title``, ``1) Title``, ``1 Title``: without a dot or bracket the title must start with a capital.
+NUMBERED = regex.compile(r"(?P<number>[0-9]{1,2})(?:\.\s+|\)\s*|\s+(?=\p{Lu}))(?P<rest>\S.*)")
 LINK = regex.compile(
     r"(?i)(?:https?://|www\.)\S+|[\w.-]+\.(?:fi|com|net|org|se|eu)(?:/\S*)?"
     r"|(?:hankkeen\s+|projektets\s+)?(?:netti|verkko|koti|www-)?sivu(?:t|sto|stolta)?(?:\s+\S+)?\.?"
     r"|(?:hankkeen\s+|projektets\s+)?(?:nettisivut|verkkosivut|kotisivut|hemsida|webbplats)\.?"
 )
-EMAIL = regex.compile(r"(?P<user>[\w.+-]+)\s*(?:@|\(a\)|\[a\]|\(at\)|\[at\])\s*(?P<domain>[\w-]+(?:\.[\w-]+)+)")
-_NAME_WORD = r"\p{Lu}[\p{Ll}'’]*\.?(?:-\p{Lu}[\p{Ll}'’]*)*"
-PERSON = regex.compile(rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})(?:\s*,\s*(?P<place>\S.*))?")
-PERSON_SEPARATOR = regex.compile(r"\s+(?:ja|och|&)\s+(?=\p{Lu})")
-MAX_MORE_INFO_WORDS = 20
+MAX_TITLE_WORDS = 25
+_BULLET = "-–—•*·>"
+_COPULA = regex.compile(r"(?i)\b(?:on|oli|ovat|olivat|ei|är|var|har|hade)\b")
+_ADDRESS = regex.compile(r"(?i)https?://|www\.|@")
+_SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 
+_CONTACT_KINDS = frozenset({Kind.CONTACT_HEADER, Kind.CONTACT_INLINE, Kind.CONTACT})
 
-def split_people(text: str) -> list[tuple[str, str | None]] | None:
-    """Read ``A, X ja B, Y`` / ``A ja B, Y`` as (name, place) pairs; None when the text is not that shape."""
-    people: list[tuple[str, str | None]] = []
-    for part in PERSON_SEPARATOR.split(text):
-        match = PERSON.fullmatch(part.strip())
-        if match is None:
-            return None
-        people.append((match["name"], match["place"]))
-    if people[-1][1] is None:
-        return None  # a contact line always ends with the place
-    return people
-
-
-def is_contact(text: str) -> bool:
-    """A person with a place, several of them, or an e-mail address (also written ``name(a)domain``)."""
-    return EMAIL.fullmatch(text) is not None or split_people(text) is not None
-
-
-#: What a rule reads from a line: its kind, its list number, and the text after any label.
+#: What a rule reads from a line: its kind, its list number, and the text after any label (for an ended
+#: marker, the ISO date written with it, or "").
 Reading = tuple[Kind, int | None, str]
 
 
 def _ended(text: str) -> Reading | None:
-    return (Kind.ENDED, None, "") if ENDED.fullmatch(text) else None
+    return (Kind.ENDED, None, read_date(text) or "") if is_ended_marker(text) else None
 
 
-def _partners(text: str) -> Reading | None:
-    match = PARTNERS.fullmatch(text) or PARTNERS_MUKANA.fullmatch(text)
-    return (Kind.PARTNERS, None, match["rest"]) if match else None
+def _partners(text: str, gazetteer: Gazetteer) -> Reading | None:
+    match = _LABELLED.fullmatch(text)
+    if match is not None and match["label"].count(" ") < MAX_LABEL_WORDS:
+        rest = match["rest"]
+        if key(match["label"]) in PARTNER_LABELS or is_place_list(rest, gazetteer, labelled=True):
+            return Kind.PARTNERS, None, rest
+        return None
+    mukana = PARTNERS_MUKANA.fullmatch(text)
+    if mukana:
+        return Kind.PARTNERS, None, mukana["rest"]
+    return (Kind.PARTNERS, None, text) if is_place_list(text, gazetteer, labelled=False) else None
 
 
 def _info(text: str) -> Reading | None:
@@ -76,6 +312,14 @@ def _info(text: str) -> Reading | None:
     if MORE_INFO.fullmatch(text) and len(text.split()) <= MAX_MORE_INFO_WORDS:
         return Kind.MORE_INFO, None, ""
     return None
+
+
+def _labelled_contact(text: str) -> Reading | None:
+    """``Yhteyshenkilö: Name, Place`` under any short label: the text after the colon is a contact."""
+    match = _LABELLED.fullmatch(text)
+    if match is None or match["label"].count(" ") >= MAX_LABEL_WORDS or not is_contact(match["rest"]):
+        return None
+    return Kind.CONTACT_INLINE, None, match["rest"]
 
 
 def _numbered(text: str) -> Reading | None:
@@ -91,15 +335,21 @@ def _link(text: str) -> Reading | None:
     return (Kind.LINK, None, "") if LINK.fullmatch(text) else None
 
 
-_PERSON_START = regex.compile(rf"{_NAME_WORD}\s+\p{{Lu}}")
+_PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{_NAME_WORD}\s+\p{{Lu}}")
 
 
 def _may_be_contact(text: str) -> bool:
     """Cheap test before the contact patterns: an e-mail sign, or a comma after two capitalised words."""
-    return "@" in text or "(a" in text or "[a" in text or ("," in text and _PERSON_START.match(text) is not None)
+    return "@" in text or "(a" in text or "[a" in text or (
+        ("," in text or "(" in text) and _PERSON_START.match(text) is not None)
 
 
-def read_line(text: str) -> Reading:
+def _may_be_list(text: str) -> bool:
+    """Cheap test before the partner rules: a label, or a list separator, or one short capitalised word group."""
+    return ":" in text or "," in text or ";" in text or (text.count(" ") < 3 and text[0].isupper())
+
+
+def read_line(text: str, gazetteer: Gazetteer) -> Reading:
     """Classify one line's text: the first rule that accepts it wins.
 
     Each rule is tried only if a cheap test says it could apply at all, because most lines are long body
@@ -109,35 +359,50 @@ def read_line(text: str) -> Reading:
         return Kind.BLANK, None, ""
     first = text[0]
     reading = (
-        (len(text) <= 60 and _ended(text))
-        or (first in "MmÖöDd" and _partners(text))
+        (len(text) <= 90 and _ended(text))
         or (first in "LlTtMmYyKk" and _info(text))
+        or (_may_be_list(text) and _partners(text, gazetteer))
         or (first.isdigit() and _numbered(text))
         or (_may_be_contact(text) and _contact(text))
+        or (":" in text and _labelled_contact(text))
         or (text.count(" ") <= 3 and _link(text))
     )
     return reading or (Kind.TEXT, None, text)
 
 
-def classify_text(text: str) -> Token:
+def classify_text(text: str, gazetteer: Gazetteer) -> Token:
     """Classify one line's text as a token (line number 0)."""
-    return Token(Line(0, text), *read_line(text))
+    return Token(Line(0, text), *read_line(text, gazetteer))
 
 
-def classify(lines: Iterable[Line]) -> list[Token]:
+def classify(lines: Iterable[Line], gazetteer: Gazetteer) -> list[Token]:
     """Classify every line, keeping its original number."""
-    return [Token(line, *read_line(line.text)) for line in lines]
+    return [Token(line, *read_line(line.text, gazetteer)) for line in lines]
 
 
-def looks_like_title(token: Token) -> bool:
-    """A numbered line, or a short text line that is not a sentence or a label."""
-    if token.kind is Kind.NUMBERED:
-        return True
-    if token.kind is not Kind.TEXT:
+def title_shape(text: str, *, lenient: bool) -> bool:
+    """Short, not a label, not a list item; with ``lenient`` it may end with a full stop if it is one phrase.
+
+    A phrase, not a sentence: a line with a copula (``on``, ``oli``, ``är``) is a sentence of the description.
+    """
+    if not text or text[0] in _BULLET or text.endswith((":", ",", ";")) or _ADDRESS.search(text):
         return False
-    text = token.line.text
-    if text.endswith((".", ":", ",", ";")):
+    if text.endswith((".", "!", "?")) and not (
+            lenient and _SENTENCE_BREAK.search(text) is None and _COPULA.search(text) is None):
         return False
     # Cleaned lines have single spaces, so the word count is the space count + 1; split only if not.
     words = text.count(" ") + 1 if "  " not in text else len(text.split())
-    return words <= 25
+    return words <= MAX_TITLE_WORDS
+
+
+def looks_like_title(token: Token, following: Token | None = None) -> bool:
+    """A numbered line, or a short text line that is not a sentence, a label or a list item.
+
+    A line that ends with a full stop is a title only when its text follows it (not the contacts straight away).
+    """
+    if token.kind is Kind.NUMBERED:
+        return title_shape(token.payload, lenient=True)
+    if token.kind is not Kind.TEXT:
+        return False
+    lenient = following is not None and following.kind not in _CONTACT_KINDS
+    return title_shape(token.line.text, lenient=lenient)

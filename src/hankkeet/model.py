@@ -85,11 +85,15 @@ class Partner:
 
 @dataclass(frozen=True)
 class Contact:
+    """A contact person (or an e-mail-only contact) with the fields written after the name."""
+
     name: str | None
     email: str | None
     organisation: str | None
     place: Place | None
     line: int
+    role: str | None = None  # projektipäällikkö / utvecklingschef ...
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class Project:
     line_start: int
     line_end: int
     diagnostics: tuple[Diagnostic, ...] = ()
+    ended_on: str | None = None  # ISO date written with the ended marker
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,11 @@ class Gazetteer:
                 self._choice_codes.append(m.code)
         self._folded_choices = [fold(c) for c in self._choices]
         self._genitives = {key(m.genitive_fi): m.code for m in municipalities}
+        # E-mail domains are ASCII names: mikkeli.fi, jarvenpaa.fi, mantta-vilppula.fi, pedersore.fi.
+        self._domains: dict[str, str] = {}
+        for m in municipalities:
+            for name in {m.name_fi, m.name_sv, *SHORT_FORMS.get(m.code, ())}:
+                self._domains.setdefault(fold(key(name)).replace(" ", "-"), m.code)
         self._cache: dict[str, Place] = {}
 
     @classmethod
@@ -315,6 +320,14 @@ class Gazetteer:
                          note=f"too close to both {self.municipalities[code].name_fi} and {runner_up}")
         return replace(self.municipality_place(raw, code, "fuzzy", round(score, 1)),
                        runner_up=runner_up, margin=margin)
+
+    def from_email_domain(self, address: str) -> Place | None:
+        """The municipality whose name is the e-mail domain (``x@mikkeli.fi``), or None."""
+        labels = address.rsplit("@", 1)[-1].casefold().split(".")
+        code = self._domains.get(labels[-2]) if len(labels) >= 2 else None
+        if code is None:
+            return None
+        return self.municipality_place(address, code, "email-domain")
 
     def mentions(self, text: str) -> set[str]:
         """Codes of municipalities named in running text by nominative, genitive or locative forms."""

@@ -76,7 +76,9 @@ def partner_record(partner: Partner) -> dict[str, Any]:
 def contact_record(contact: Contact) -> dict[str, Any]:
     return {
         "name": contact.name,
+        "role": contact.role,
         "email": contact.email,
+        "phone": contact.phone,
         "organisation": contact.organisation,
         "municipality": place_record(contact.place) if contact.place is not None else None,
         "line": contact.line,
@@ -105,6 +107,7 @@ def project_record(project: Project, file: str) -> dict[str, Any]:
         "number": project.number,
         "title": project.title,
         "ended": project.ended,
+        "ended_on": project.ended_on,
         "language": project.language,
         "lead": lead_record(project.lead),
         "partners": [partner_record(p) for p in project.partners],

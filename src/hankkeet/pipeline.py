@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from hankkeet.blocks import segment
+from hankkeet.checks import audit, check_numbering
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.fields import build_project
 from hankkeet.ids import assign_ids
@@ -19,10 +20,11 @@ def extract(data: bytes | str, gazetteer: Gazetteer | None = None, file: str = "
     lines, info, read_problems = read(data, file, encoding)
     if not any(line.text for line in lines):
         read_problems.append(Diagnostic("empty-input", 1, "the input has no text; no projects"))
-    tokens = classify(lines)
+    tokens = classify(lines, gazetteer)
     blocks, unassigned, problems = segment(tokens)
     projects = [build_project(block, gazetteer) for block in blocks]
     projects = infer_leads(projects, gazetteer)
+    projects = check_numbering([audit(b, p, gazetteer) for b, p in zip(blocks, projects, strict=True)])
     projects = assign_ids(projects)
     diagnostics = sorted(
         [d for p in projects for d in p.diagnostics] + problems + read_problems, key=lambda d: (d.line, d.code)

@@ -11,13 +11,13 @@ from typing import Any, TextIO
 from hankkeet import __version__
 from hankkeet.model import Place, Release
 
-PROJECT_COLUMNS = ("id", "number", "title", "ended", "language", "lead_name", "lead_code", "lead_region",
-                   "lead_organisation", "lead_found_by", "partners", "contacts", "line_start", "line_end",
-                   "description")
+PROJECT_COLUMNS = ("id", "number", "title", "ended", "ended_on", "language", "lead_name", "lead_code",
+                   "lead_region", "lead_organisation", "lead_found_by", "partners", "contacts", "line_start",
+                   "line_end", "description")
 INDEX_COLUMNS = ("id", "title", "lead", "lead_code", "ended")
 PLACE_COLUMNS = ("name", "name_sv", "code", "region", "kind", "method", "score")
 PARTNER_COLUMNS = ("project_id", "position", "raw", *PLACE_COLUMNS, "line")
-CONTACT_COLUMNS = ("project_id", "position", "name", "email", "organisation",
+CONTACT_COLUMNS = ("project_id", "position", "name", "role", "email", "phone", "organisation",
                    *(f"municipality_{c}" for c in PLACE_COLUMNS), "line")
 
 
@@ -79,8 +79,8 @@ def _project_rows(release: Release) -> Iterator[list[str]]:
         lead = p.lead
         lead_cells = ([lead.name, lead.code, lead.region, lead.organisation, lead.source] if lead is not None
                       else [None] * 5)
-        yield [_cell(v) for v in (p.id, p.number, p.title, p.ended, p.language, *lead_cells, len(p.partners),
-                                  len(p.contacts), p.line_start, p.line_end, p.description)]
+        yield [_cell(v) for v in (p.id, p.number, p.title, p.ended, p.ended_on, p.language, *lead_cells,
+                                  len(p.partners), len(p.contacts), p.line_start, p.line_end, p.description)]
 
 
 def _partner_rows(release: Release) -> Iterator[list[str]]:
@@ -94,7 +94,8 @@ def _contact_rows(release: Release) -> Iterator[list[str]]:
     memo: dict[int, list[str]] = {}
     for p in release.projects:
         for position, contact in enumerate(p.contacts, start=1):
-            yield [p.id, str(position), _cell(contact.name), _cell(contact.email), _cell(contact.organisation),
+            yield [p.id, str(position), _cell(contact.name), _cell(contact.role), _cell(contact.email),
+                   _cell(contact.phone), _cell(contact.organisation),
                    *_place_cells(contact.place, memo), str(contact.line)]
 
 
@@ -114,7 +115,7 @@ def to_csv(release: Release, excel: bool = False) -> dict[str, str]:
 
 CODE_PATTERN = "^[0-9]{3}$"
 _KINDS = ["municipality", "former-municipality", "organisation", "unknown"]
-_METHODS = ["override", "exact", "swedish", "inflected", "former", "fuzzy", "organisation", "none"]
+_METHODS = ["override", "exact", "swedish", "inflected", "former", "fuzzy", "organisation", "email-domain", "none"]
 _BOOL = {"trueValues": ["true"], "falseValues": ["false"]}
 
 
@@ -151,7 +152,8 @@ def datapackage(excel: bool = False) -> str:
     """A Data Package descriptor for the three CSV tables: types, required fields, keys."""
     projects = [
         _field("id", required=True, unique=True), _field("number", "integer"), _field("title"),
-        _field("ended", "boolean", required=True), _field("language", required=True, enum=["fi", "sv"]),
+        _field("ended", "boolean", required=True), _field("ended_on", "date"),
+        _field("language", required=True, enum=["fi", "sv"]),
         _field("lead_name"), _field("lead_code", pattern=CODE_PATTERN), _field("lead_region"),
         _field("lead_organisation"), _field("lead_found_by", enum=["contact", "numbering", "mention"]),
         _field("partners", "integer", required=True, minimum=0),
@@ -162,7 +164,8 @@ def datapackage(excel: bool = False) -> str:
     ]
     keys = [_field("project_id", required=True), _field("position", "integer", required=True, minimum=1)]
     partners = [*keys, _field("raw", required=True), *_place_fields(), _field("line", "integer", required=True)]
-    contacts = [*keys, _field("name"), _field("email"), _field("organisation"), *_place_fields("municipality_"),
+    contacts = [*keys, _field("name"), _field("role"), _field("email"), _field("phone"), _field("organisation"),
+                *_place_fields("municipality_"),
                 _field("line", "integer", required=True)]
     package = {
         "name": "hankkeet",

@@ -1,0 +1,163 @@
+"""Check each project against what a project looks like, and warn where its reading is thin or a line went unread.
+
+A wrong record with a warning on its lines is recoverable; a silently wrong one is not. So after extraction every
+body line is looked at once more: does it hold a list of places, an ended marker, a contact, a title that the
+rules did not read as such? And the project as a whole: two contact sections (two projects merged?), a contact
+without a place, a partner list read on thin evidence, a gap in the numbering.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import regex
+
+from hankkeet.diagnostics import Diagnostic
+from hankkeet.lines import (
+    EMAIL,
+    ENDED_WORD,
+    NAME,
+    PARTNER_LABELS,
+    is_ended_marker,
+    partner_label,
+    place_list_items,
+    split_partners,
+    title_shape,
+)
+from hankkeet.model import Block, Kind, Project, Token
+from hankkeet.municipalities import Gazetteer, key
+
+#: A line this short that uses an ended word may be a marker worded in a way the rules do not know.
+MAX_MARKER_LIKE_WORDS = 12
+#: A body line with an address or a phone number and at most this many words may be a contact.
+MAX_CONTACT_LIKE_WORDS = 12
+MAX_CONTACT_LIKE_CHARS = 200
+_PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d.,/-])")
+_SENTENCES = regex.compile(r"(?<=[.!?])\s+(?=\p{Lu})")
+_DIGIT = regex.compile(r"\d")
+
+
+def _diagnostic(code: str, token: Token, message: str) -> Diagnostic:
+    return Diagnostic(code, token.line.number, message)
+
+
+def _unread_places(token: Token, known: set[str], gazetteer: Gazetteer) -> list[Diagnostic]:
+    """A body line (or a sentence or the part after a colon in it) that is a list of municipalities."""
+    text = token.line.text
+    parts = [p for sentence in _SENTENCES.split(text) for p in ([sentence] + sentence.split(":", 1)[1:])]
+    for part in parts:
+        counts = place_list_items(part, gazetteer)
+        if counts is None or counts[2] < 2 or 2 * counts[1] < counts[0]:
+            continue
+        codes = {gazetteer.resolve(item).code for item in split_partners(part)} - {None}
+        if not codes <= known:
+            return [_diagnostic("unread-place-list", token, "this line lists municipalities that were not read as "
+                                "partners; if they take part, give the line a partner label")]
+    return []
+
+
+def _unread_marker(token: Token, project: Project) -> list[Diagnostic]:
+    text = token.line.text
+    if ENDED_WORD.search(text) is None or len(text.split()) > MAX_MARKER_LIKE_WORDS or is_ended_marker(text):
+        return []
+    state = "ended" if project.ended else "not ended"
+    return [_diagnostic("unread-ended-marker", token, f"line looks like an ended marker but was not read as one; "
+                        f"the project is {state}")]
+
+
+def _unread_contact(token: Token) -> list[Diagnostic]:
+    text = token.line.text
+    if len(text) > MAX_CONTACT_LIKE_CHARS or len(text.split()) > MAX_CONTACT_LIKE_WORDS:
+        return []
+    address = ("@" in text or "(a" in text or "[a" in text) and EMAIL.search(text) is not None
+    if address or _PHONE_IN_TEXT.search(text) or ("," in text and NAME.match(text)):
+        return [_diagnostic("unread-contact", token, "line looks like a contact (a name, an e-mail address or a "
+                            "phone number) but was not read as one")]
+    return []
+
+
+def _thin_partners(token: Token, gazetteer: Gazetteer) -> list[Diagnostic]:
+    """A partner list read under an unfamiliar label, or with none, that holds fewer than two sure places."""
+    label = partner_label(token.line.text)
+    if label is not None and key(label) in PARTNER_LABELS:
+        return []
+    counts = place_list_items(token.payload, gazetteer)
+    if counts is not None and counts[2] >= 2:
+        return []
+    label = f"under the label {label!r}" if label else "without a label"
+    return [_diagnostic("partners-thin", token, f"read as a partner list {label} on thin evidence "
+                        "(fewer than two municipalities); check it")]
+
+
+def _ended_date(block: Block) -> list[Diagnostic]:
+    marker = block.ended_marker
+    if marker is None or marker.payload or _DIGIT.search(marker.line.text) is None:
+        return []
+    return [_diagnostic("ended-date-unread", marker, "the ended marker holds a number but no full date "
+                        "(day.month.year); ended_on is left empty")]
+
+
+def _title_candidates(block: Block) -> list[Diagnostic]:
+    """A numbered body line outside a list: the title of a second project merged into this one?"""
+    body = [t for t in block.tokens if t.kind is not Kind.BLANK]
+    out = []
+    for index, token in enumerate(body):
+        if token is block.title or token.kind is not Kind.NUMBERED:
+            continue
+        if not title_shape(token.payload, lenient=True):
+            continue
+        previous = body[index - 1] if index else None
+        following = body[index + 1] if index + 1 < len(body) else None
+        in_list = (previous is not None and (previous.kind is Kind.NUMBERED or previous.line.text.endswith(":"))) or (
+            following is not None and following.kind is Kind.NUMBERED)
+        if not in_list:
+            out.append(_diagnostic("title-like-line", token, "a numbered line in the middle of a project: the "
+                                   "title of another project merged into this one?"))
+    return out
+
+
+def _contact_sections(block: Block) -> list[Diagnostic]:
+    """Two contact headers in one block: probably two projects read as one."""
+    headers = [t for t in block.tokens if t.kind in (Kind.CONTACT_HEADER, Kind.CONTACT_INLINE)]
+    if len(headers) < 2:
+        return []
+    return [_diagnostic("merged-projects", headers[1], f"a second contact section (the first is on line "
+                        f"{headers[0].line.number}): two projects read as one?")]
+
+
+def _contacts_without_place(project: Project) -> list[Diagnostic]:
+    return [Diagnostic("contact-without-place", c.line, f"contact {c.name or c.email!r} has no place; the "
+                       "lead cannot come from it") for c in project.contacts if c.place is None]
+
+
+def audit(block: Block, project: Project, gazetteer: Gazetteer) -> Project:
+    """The project with the warnings of every check added."""
+    places = [p.place for p in project.partners] + [c.place for c in project.contacts if c.place is not None]
+    known = {p.code for p in places if p.code is not None}
+    if project.lead is not None and project.lead.code is not None:
+        known.add(project.lead.code)
+    found: list[Diagnostic] = []
+    for token in block.tokens:
+        if token.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO) and token is not block.title:
+            found += _unread_places(token, known, gazetteer)
+            found += _unread_marker(token, project)
+            found += _unread_contact(token)
+        elif token.kind is Kind.PARTNERS:
+            found += _thin_partners(token, gazetteer)
+    found += _ended_date(block) + _title_candidates(block) + _contact_sections(block)
+    found += _contacts_without_place(project)
+    return replace(project, diagnostics=project.diagnostics + tuple(found))
+
+
+def check_numbering(projects: list[Project]) -> list[Project]:
+    """Warn where a numbered run skips or repeats a number (``1.`` may always start a new run)."""
+    out = list(projects)
+    previous: int | None = None
+    for index, project in enumerate(projects):
+        number = project.number
+        if number is not None and (number != 1 and number != (previous or 0) + 1):
+            shown = f"{previous}." if previous is not None else "an unnumbered project"
+            out[index] = replace(project, diagnostics=project.diagnostics + (Diagnostic(
+                "numbering-gap", project.line_start, f"project number {number}. follows {shown}; a project "
+                "missing, merged into another, or numbered twice?"),))
+        previous = number
+    return out
