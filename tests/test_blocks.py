@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from hankkeet import extract
 from hankkeet.blocks import segment
 from hankkeet.lines import classify
 from hankkeet.municipalities import Gazetteer
@@ -69,12 +70,72 @@ CASES = {
         "Eka\nKuvaus.\nLisätietoja\nA B, Virrat\nPienten kuntien hanke\nMuut kunnat: Hausjärvi,\nKauhava\n",
         [(1, 4, "Eka", False, []), (5, 7, "Pienten kuntien hanke", False, [])],
     ),
+    # A project without contacts, then one whose boundary neither a marker nor the numbering shows.
+    "title-after-a-partner-list": (
+        "Eka\nKuvaus.\nMuut kunnat: Akaa, Alavus\nToka ilman merkkiä\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 3, "Eka", False, []), (4, 7, "Toka ilman merkkiä", False, [])],
+    ),
+    "title-after-an-unlabelled-partner-list": (
+        "Eka\nKuvaus.\nAkaa, Alavus ja Virrat\nToka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 3, "Eka", False, []), (4, 7, "Toka", False, [])],
+    ),
+    "title-after-a-link": (
+        "Eka\nKuvaus.\nLisätietoja: hankkeen sivusto\nToka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 3, "Eka", False, []), (4, 7, "Toka", False, [])],
+    ),
+    "a-note-right-before-the-contacts-is-no-title": (
+        "Eka\nKuvaus.\nMuut kunnat: Akaa\nHankkeen sivut osoitteessa www.eka.fi\nLisätietoja\nA B, Virrat\n",
+        [(1, 6, "Eka", False, [])],
+    ),
+    "text-after-a-partner-list-that-is-no-title": (
+        "Eka\nKuvaus.\nMuut kunnat: Akaa\nHankkeen tuotokset:\n- raportti\nLisätietoja\nA B, Virrat\n",
+        [(1, 7, "Eka", False, [])],
+    ),
+    "title-with-a-full-stop-after-contacts": (
+        "Eka\nKuvaus.\nLisätietoja\nA B, Virrat\nToka hanke.\nKuvaus.\nLisätietoja\nC D, Virrat\n",
+        [(1, 4, "Eka", False, []), (5, 8, "Toka hanke.", False, [])],
+    ),
+    "numbering-styles": (
+        "1) Eka\nKuvaus.\nMuut kunnat: Akaa\n2 Toka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 3, "1) Eka", False, []), (4, 7, "2 Toka", False, [])],
+    ),
+    "next-number-in-running-text-is-a-title": (
+        "1. Eka\nKuvaus.\n2. Toka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "1. Eka", False, []), (3, 6, "2. Toka", False, [])],
+    ),
+    "a-new-run-in-running-text-is-a-title": (
+        "Eka\nKuvaus.\n1. Toka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "Eka", False, []), (3, 6, "1. Toka", False, [])],
+    ),
+    "a-number-out-of-run-in-running-text-stays": (
+        "3. Eka\nKuvaus.\n5. Toka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 6, "3. Eka", False, [])],
+    ),
+    "numbered-list-after-a-sentence": (
+        "1. Eka\nKuvaus.\n1. Kohta\n2. Kohta\nLisätietoja\nA B, Virrat\n",
+        [(1, 6, "1. Eka", False, [])],
+    ),
+    "a-line-with-a-colon-before-a-contact-is-a-header": (
+        "Eka\nKuvaus.\nHankkeen vetäjät:\nA B, Virrat\nToka\nKuvaus.\n",
+        [(1, 4, "Eka", False, []), (5, 6, "Toka", False, [])],
+    ),
+    "a-sentence-before-a-marker-is-a-misplaced-marker": (
+        "1. Eka\nKuvaus.\nHANKE ON PÄÄTTYNYT.\nLisätietoja\nA B, Virrat\n",
+        [(1, 5, "1. Eka", True, [])],
+    ),
 }
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
 def test_segment(text: str, expected: list[tuple[int, int, str | None, bool, list[str]]]) -> None:
     assert _blocks(text) == expected
+
+
+def test_a_partner_list_that_wraps_after_a_conjunction(gazetteer: Gazetteer) -> None:
+    text = "Eka\nKuvaus.\nMuut kunnat: Forssa ja\nLoppi\nLisätietoja\nA B, Virrat\n"
+    (project,) = extract(text, gazetteer).projects
+    partners = [(p.place.raw, p.place.code, p.line) for p in project.partners]
+    assert partners == [("Forssa", "061", 3), ("Loppi", "433", 4)]
 
 
 def test_lone_links_are_unassigned_not_projects() -> None:

@@ -249,3 +249,9 @@ def test_a_list_that_wraps_after_a_conjunction_keeps_its_names(text: str, entrie
 def test_looks_like_title(text: str, following: str | None, title_like: bool) -> None:
     after = classify_text(following, GAZETTEER) if following is not None else None
     assert looks_like_title(classify_text(text, GAZETTEER), after) is title_like
+
+
+@pytest.mark.parametrize("address", ["petri.kapanen@varkaus.fi", "p.kapanen@varkaus.fi", "tel@kunta.fi",
+                                     "email@kunta.fi"])
+def test_an_address_that_starts_like_a_field_label_is_kept_whole(address: str) -> None:
+    assert read_field(address) == ("email", address)

@@ -71,13 +71,20 @@ def _starts_block(block: _Open, token: Token, following: Token | None) -> bool:
     return token.kind is Kind.NUMBERED and continues_run(block.title, token, previous, following)
 
 
+def in_numbered_list(previous: Token | None, token: Token, following: Token | None) -> bool:
+    """Is this numbered line an item of a list: after another item or a line ending with a colon, or before n+1?"""
+    after_item = previous is not None and (previous.kind is Kind.NUMBERED or previous.line.text.endswith(":"))
+    before_item = (following is not None and following.kind is Kind.NUMBERED
+                   and following.number == (token.number or 0) + 1)
+    return after_item or before_item
+
+
 def continues_run(title: Token | None, token: Token, previous: Token, following: Token | None) -> bool:
-    """Is this numbered line the next title of a numbered run (``2.`` after ``1.``), not an item of a list?"""
-    if title is None or title.number is None or token.number != title.number + 1:
+    """Is this numbered line the next title: ``1.`` or the number after the block's own, and no list item?"""
+    run = title.number if title is not None else None
+    if token.number != 1 and run is not None and token.number != run + 1:
         return False
-    in_list = previous.kind is Kind.NUMBERED or previous.line.text.endswith(":")
-    starts_list = following is not None and following.kind is Kind.NUMBERED and following.number == token.number + 1
-    return not (in_list or starts_list)
+    return not in_numbered_list(previous, token, following)
 
 
 def _open_block(token: Token, following: Token | None, after: Token | None) -> _Open:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import regex
 
+from hankkeet.blocks import in_numbered_list
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import (
     EMAIL,
@@ -31,6 +32,10 @@ MAX_MARKER_LIKE_WORDS = 12
 #: A body line with an address or a phone number and at most this many words may be a contact.
 MAX_CONTACT_LIKE_WORDS = 12
 MAX_CONTACT_LIKE_CHARS = 200
+#: A sub-heading or a merged title is this short; the paragraph after it at least this long.
+MAX_HEADING_WORDS = 12
+MIN_PARAGRAPH_CHARS = 60
+_SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 _PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d.,/-])")
 _SENTENCES = regex.compile(r"(?<=[.!?])\s+(?=\p{Lu})")
 _DIGIT = regex.compile(r"\d")
@@ -96,32 +101,52 @@ def _ended_date(block: Block) -> list[Diagnostic]:
                         "(day.month.year); ended_on is left empty")]
 
 
+def _paragraph_follows(token: Token | None) -> bool:
+    text = token.line.text if token is not None and token.kind is Kind.TEXT else ""
+    return text[:1].isupper() and len(text) >= MIN_PARAGRAPH_CHARS
+
+
 def _title_candidates(block: Block) -> list[Diagnostic]:
-    """A numbered body line outside a list: the title of a second project merged into this one?"""
+    """A line in the body that could be the title of a second project merged into this one.
+
+    A numbered line outside a list, or a short capitalised phrase between two paragraphs (after a full stop,
+    before a capitalised paragraph): sub-headings look the same, so this is a warning, not a boundary.
+    """
     body = [t for t in block.tokens if t.kind is not Kind.BLANK]
     out = []
-    for index, token in enumerate(body):
-        if token is block.title or token.kind is not Kind.NUMBERED:
+    for index, token in enumerate(body[1:-1], start=1):
+        if token is block.title:
             continue
-        if not title_shape(token.payload, lenient=True):
-            continue
-        previous = body[index - 1] if index else None
-        following = body[index + 1] if index + 1 < len(body) else None
-        in_list = (previous is not None and (previous.kind is Kind.NUMBERED or previous.line.text.endswith(":"))) or (
-            following is not None and following.kind is Kind.NUMBERED)
-        if not in_list:
-            out.append(_diagnostic("title-like-line", token, "a numbered line in the middle of a project: the "
-                                   "title of another project merged into this one?"))
+        previous, following = body[index - 1], body[index + 1]
+        if token.kind is Kind.NUMBERED:
+            suspect = title_shape(token.payload, lenient=True) and not in_numbered_list(previous, token, following)
+        else:
+            text = token.line.text
+            suspect = (token.kind is Kind.TEXT and text[:1].isupper() and len(text.split()) <= MAX_HEADING_WORDS
+                       and title_shape(text, lenient=False) and _SENTENCE_BREAK.search(text) is None
+                       and previous.kind is Kind.TEXT and previous.line.text.endswith((".", "!", "?"))
+                       and _paragraph_follows(following))
+        if suspect:
+            out.append(_diagnostic("title-like-line", token, "this line could be the title of another project "
+                                   "merged into this one (or a sub-heading); check where the project ends"))
     return out
 
 
-def _contact_sections(block: Block) -> list[Diagnostic]:
-    """Two contact headers in one block: probably two projects read as one."""
-    headers = [t for t in block.tokens if t.kind in (Kind.CONTACT_HEADER, Kind.CONTACT_INLINE)]
-    if len(headers) < 2:
-        return []
-    return [_diagnostic("merged-projects", headers[1], f"a second contact section (the first is on line "
-                        f"{headers[0].line.number}): two projects read as one?")]
+def _merged(block: Block) -> list[Diagnostic]:
+    """Two contact sections, two ended markers, or two partner lists with text between them in one block."""
+    tokens = [t for t in block.tokens if t.kind is not Kind.BLANK]
+    for kinds, what in (((Kind.CONTACT_HEADER, Kind.CONTACT_INLINE), "contact section"),
+                        ((Kind.ENDED,), "ended marker")):
+        seen = [t for t in tokens if t.kind in kinds]
+        if len(seen) >= 2:
+            return [_diagnostic("merged-projects", seen[1], f"a second {what} (the first is on line "
+                                f"{seen[0].line.number}): two projects read as one?")]
+    partners = [i for i, t in enumerate(tokens) if t.kind is Kind.PARTNERS]
+    for first, second in zip(partners, partners[1:]):
+        if any(t.kind in (Kind.TEXT, Kind.NUMBERED) for t in tokens[first + 1:second]):
+            return [_diagnostic("merged-projects", tokens[second], f"a second partner list after text (the "
+                                f"first is on line {tokens[first].line.number}): two projects read as one?")]
+    return []
 
 
 def _contacts_without_place(project: Project) -> list[Diagnostic]:
@@ -143,7 +168,7 @@ def audit(block: Block, project: Project, gazetteer: Gazetteer) -> Project:
             found += _unread_contact(token)
         elif token.kind is Kind.PARTNERS:
             found += _thin_partners(token, gazetteer)
-    found += _ended_date(block) + _title_candidates(block) + _contact_sections(block)
+    found += _ended_date(block) + _title_candidates(block) + _merged(block)
     found += _contacts_without_place(project)
     return replace(project, diagnostics=project.diagnostics + tuple(found))
 

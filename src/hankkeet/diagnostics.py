@@ -28,10 +28,11 @@ CODES: dict[str, str] = {
     "partners-thin": "a line was read as a partner list on thin evidence (an unfamiliar label or none, and fewer "
     "than two municipalities)",
     "ended-date-unread": "an ended marker holds a number but no full date; ended_on is left empty",
-    "title-like-line": "a numbered line in the middle of a project, outside any list: maybe the title of a project "
-    "merged into this one",
+    "title-like-line": "a line in the middle of a project could be the title of another project merged into it "
+    "(a numbered line outside a list, or a short phrase between paragraphs)",
     "title-full-stop": "the title was read from a line ending with a full stop (a title, or a first sentence?)",
-    "merged-projects": "a project has two contact sections: probably two projects read as one",
+    "merged-projects": "a project has two contact sections, two ended markers, or two partner lists with text "
+    "between them: probably two projects read as one",
     "contact-without-place": "a contact has no place (and no municipal e-mail domain), so no lead can come from it",
     "numbering-gap": "a numbered run skips or repeats a number: a project missing, merged or numbered twice",
 }

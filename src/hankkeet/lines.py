@@ -174,9 +174,11 @@ CONTACT_INLINE = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s*:\s*(?P<rest>\
 MORE_INFO = regex.compile(r"(?i)(?:lisätietoja|lisää\s+tietoa|lisää\s+hankkeesta|mer\s+information)\s+\S.*")
 MAX_MORE_INFO_WORDS = 20
 EMAIL = regex.compile(r"(?P<user>[\w.+-]+)\s*(?:@|\(a\)|\[a\]|\(at\)|\[at\])\s*(?P<domain>[\w-]+(?:\.[\w-]+)+)")
-_FIELD_LABEL = r"(?i)(?:(?:puh|p|tel|puhelin|gsm|mob|sähköposti|s-posti|e-post|email|e-mail)\.?\s*:?\s*)?"
-EMAIL_FIELD = regex.compile(_FIELD_LABEL + EMAIL.pattern)
-PHONE = regex.compile(_FIELD_LABEL + r"(?P<number>\+?\(?\d[\d\s()\-/]{5,20}\d)")
+# A label before a field ends with a full stop, a colon or a space: "p." is a label, the "p" of "petri." is not.
+_EMAIL_LABEL = r"(?i)(?:(?:sähköposti|s-posti|e-post|email|e-mail)(?:\s*[.:]\s*|\s+))?"
+_PHONE_LABEL = r"(?i)(?:(?:puh|p|tel|puhelin|gsm|mob|telefon)(?:\s*[.:]\s*|\s+))?"
+EMAIL_FIELD = regex.compile(_EMAIL_LABEL + EMAIL.pattern)
+PHONE = regex.compile(_PHONE_LABEL + r"(?P<number>\+?\(?\d[\d\s()\-/]{5,20}\d)")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
 #: The head words of job titles; a lower-case field is a role whatever its words.
 ROLE = regex.compile(
@@ -274,7 +276,7 @@ LINK = regex.compile(
 )
 MAX_TITLE_WORDS = 25
 _BULLET = "-–—•*·>"
-_COPULA = regex.compile(r"(?i)\b(?:on|oli|ovat|olivat|ei|är|var|har|hade)\b")
+_COPULA = regex.compile(r"(?i)\b(?:on|oli|ovat|olivat|är|var|har|hade)\b")
 _ADDRESS = regex.compile(r"(?i)https?://|www\.|@")
 _SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 
