@@ -40,7 +40,7 @@ CHECKS = {
         "Eka hanke\nKuvaus.\n" + CONTACT,
     ),
     "merged-projects": (
-        "Eka\nHANKE ON PÄÄTTYNYT.\nKuvaus.\nHANKE ON PÄÄTTYNYT.\nKuvaus.\n" + CONTACT, 4,
+        "Eka\nHANKE ON PÄÄTTYNYT.\nKuvaus on tässä.\nHANKE ON PÄÄTTYNYT.\nKuvaus.\n" + CONTACT, 4,
         "Eka\nHANKE ON PÄÄTTYNYT.\nKuvaus.\n" + CONTACT,
     ),
     "contact-without-place": (

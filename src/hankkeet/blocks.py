@@ -66,8 +66,9 @@ def _starts_block(block: _Open, token: Token, following: Token | None) -> bool:
         # A title is followed by its text; a short line right before the contacts is a note of this project.
         return following is None or following.kind not in _CONTACT_SECTION
     if following is not None and following.kind is Kind.ENDED:
-        # In running text, a sentence before a marker is more likely a misplaced marker than a title.
-        return looks_like_title(token)
+        # Right after the title, a sentence before a marker is the marker moved down a line; deeper in the
+        # text, a phrase before a marker is the next title even when it ends with a full stop.
+        return looks_like_title(token) or previous is not block.title
     return token.kind is Kind.NUMBERED and continues_run(block.title, token, previous, following)
 
 

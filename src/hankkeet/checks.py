@@ -33,7 +33,7 @@ MAX_MARKER_LIKE_WORDS = 12
 MAX_CONTACT_LIKE_WORDS = 12
 MAX_CONTACT_LIKE_CHARS = 200
 #: A sub-heading or a merged title is this short; the paragraph after it at least this long.
-MAX_HEADING_WORDS = 12
+MAX_HEADING_WORDS = 25
 MIN_PARAGRAPH_CHARS = 60
 _SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 _PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d.,/-])")
@@ -123,7 +123,7 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
         else:
             text = token.line.text
             suspect = (token.kind is Kind.TEXT and text[:1].isupper() and len(text.split()) <= MAX_HEADING_WORDS
-                       and title_shape(text, lenient=False) and _SENTENCE_BREAK.search(text) is None
+                       and title_shape(text.removesuffix("!"), lenient=False) and _SENTENCE_BREAK.search(text) is None
                        and previous.kind is Kind.TEXT and previous.line.text.endswith((".", "!", "?"))
                        and _paragraph_follows(following))
         if suspect:
