@@ -135,3 +135,11 @@ def test_title_change_beyond_the_id_words_and_lead_change(gazetteer: Gazetteer) 
     moved = _records(f"{long_title}\nKuvaus.\nLisätietoja\nAnna Aalto, Vantaa\n", gazetteer)
     comparison = compare(old, moved)
     assert (len(comparison.added), len(comparison.removed)) == (1, 1)  # another lead is another id, not a rename
+
+
+def test_a_date_written_with_the_marker_is_a_change(gazetteer: Gazetteer) -> None:
+    old = _records(BLOCKS["a"], gazetteer)
+    new = _records(BLOCKS["a"].replace("HANKE ON PÄÄTTYNYT.", "Hanke päättyi 31.12.2022."), gazetteer)
+    comparison = compare(old, new)
+    assert [c["fields"] for c in comparison.changed] == [{"ended_on": {"old": None, "new": "2022-12-31"}}]
+    assert "    ended_on: - → 2022-12-31" in render_text(comparison, "old.txt").splitlines()

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import looks_like_title
+from hankkeet.lines import CONTACT_KINDS, looks_like_title
 from hankkeet.model import Block, Kind, Line, Token
 
 # A partner list that goes on on the next line ends with a comma or a conjunction.
 _OPEN_LIST = regex.compile(r"(?:,|\s(?:ja|sekä|och|samt))\s*$")
-_CONTACT_SECTION = {Kind.CONTACT_HEADER, Kind.CONTACT_INLINE, Kind.CONTACT}
-_STAYS_AFTER_CONTACTS = _CONTACT_SECTION | {Kind.LINK, Kind.PARTNERS, Kind.MORE_INFO}
+_STAYS_AFTER_CONTACTS = CONTACT_KINDS | {Kind.LINK, Kind.PARTNERS, Kind.MORE_INFO}
 #: Lines that end a project's text: what follows them is the next project when it looks like a title.
 _ENDS_TEXT = {Kind.PARTNERS, Kind.LINK, Kind.MORE_INFO}
 MAX_HEADER_WORDS = 4
@@ -34,7 +33,6 @@ class _Open:
     title: Token | None = None
     ended: Token | None = None
     in_contacts: bool = False
-    has_partners: bool = False
     list_open: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -45,8 +43,7 @@ class _Open:
             not token.payload or _OPEN_LIST.search(token.payload) is not None)
         if token.kind is Kind.ENDED and self.ended is None:
             self.ended = token
-        self.has_partners |= token.kind is Kind.PARTNERS
-        self.in_contacts |= token.kind in _CONTACT_SECTION
+        self.in_contacts |= token.kind in CONTACT_KINDS
         self.tokens.append(token)
 
     def close(self) -> Block:
@@ -64,7 +61,7 @@ def _starts_block(block: _Open, token: Token, following: Token | None) -> bool:
     previous = block.tokens[-1]
     if previous.kind in _ENDS_TEXT:
         # A title is followed by its text; a short line right before the contacts is a note of this project.
-        return following is None or following.kind not in _CONTACT_SECTION
+        return following is None or following.kind not in CONTACT_KINDS
     if following is not None and following.kind is Kind.ENDED:
         # Right after the title, a sentence before a marker is the marker moved down a line; deeper in the
         # text, a phrase before a marker is the next title even when it ends with a full stop.

@@ -110,6 +110,8 @@ def _fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if bool(old.get("ended")) != bool(new.get("ended")):
         fields["ended"] = {"old": bool(old.get("ended")), "new": bool(new.get("ended"))}
+    if old.get("ended_on") != new.get("ended_on"):
+        fields["ended_on"] = {"old": old.get("ended_on"), "new": new.get("ended_on")}
     if _lead(old) != _lead(new):
         fields["lead"] = {"old": old.get("lead"), "new": new.get("lead")}
     old_p, new_p = _partner_keys(old), _partner_keys(new)
@@ -196,6 +198,8 @@ def _field_lines(fields: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     if "ended" in fields:
         out.append(("ended", f"{str(fields['ended']['old']).lower()} → {str(fields['ended']['new']).lower()}"))
+    if "ended_on" in fields:
+        out.append(("ended_on", f"{fields['ended_on']['old'] or '-'} → {fields['ended_on']['new'] or '-'}"))
     if "lead" in fields:
         def who(lead: Any) -> str:
             return str((lead or {}).get("name") or (lead or {}).get("organisation") or "unknown")

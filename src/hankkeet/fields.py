@@ -159,7 +159,7 @@ def build_project(block: Block, gazetteer: Gazetteer) -> Project:
         number=title.number if title is not None else None,
         title=title_text,
         ended=block.ended_marker is not None,
-        ended_on=block.ended_marker.payload or None if block.ended_marker is not None else None,
+        ended_on=(block.ended_marker.payload or None) if block.ended_marker is not None else None,
         language=detect_language(description or " ".join(t.line.text for t in tokens)),
         lead=lead,
         partners=tuple(partners),

@@ -280,7 +280,8 @@ _COPULA = regex.compile(r"(?i)\b(?:on|oli|ovat|olivat|är|var|har|hade)\b")
 _ADDRESS = regex.compile(r"(?i)https?://|www\.|@")
 _SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 
-_CONTACT_KINDS = frozenset({Kind.CONTACT_HEADER, Kind.CONTACT_INLINE, Kind.CONTACT})
+#: The lines of a contact section.
+CONTACT_KINDS = frozenset({Kind.CONTACT_HEADER, Kind.CONTACT_INLINE, Kind.CONTACT})
 
 #: What a rule reads from a line: its kind, its list number, and the text after any label (for an ended
 #: marker, the ISO date written with it, or "").
@@ -406,5 +407,5 @@ def looks_like_title(token: Token, following: Token | None = None) -> bool:
         return title_shape(token.payload, lenient=True)
     if token.kind is not Kind.TEXT:
         return False
-    lenient = following is not None and following.kind not in _CONTACT_KINDS
+    lenient = following is not None and following.kind not in CONTACT_KINDS
     return title_shape(token.line.text, lenient=lenient)
