@@ -12,7 +12,7 @@ PARAGRAPH = "Toinen kappale kertoo toisesta hankkeesta paljon enemmän kuin ensi
 CHECKS = {
     # code: (listing that must warn on the line, line, listing that must not warn)
     "unread-place-list": (
-        "Eka\nKuvaus.\nHankkeessa olivat mukana Akaa, Alavus ja Virrat.\n" + CONTACT, 3,
+        "Eka\nKuvaus.\nKuvaus alkaa. Vertailussa olivat Akaa, Alavus ja Virrat.\n" + CONTACT, 3,
         "Eka\nKuvaus.\nMuut kunnat: Akaa, Alavus\nHanke tehtiin Akaan, Alavuden ja Virtojen kanssa.\n" + CONTACT,
     ),
     "unread-ended-marker": (
@@ -74,6 +74,17 @@ MERGES = {
 @pytest.mark.parametrize(("text", "line"), MERGES.values(), ids=MERGES.keys())
 def test_two_projects_read_as_one_are_flagged(text: str, line: int, gazetteer: Gazetteer) -> None:
     assert (line, "merged-projects") in [(d.line, d.code) for d in extract(text, gazetteer).diagnostics]
+
+
+def test_a_listing_that_starts_in_the_middle_of_a_run_says_so(gazetteer: Gazetteer) -> None:
+    (diagnostic,) = [d for d in extract("2. Toka\nKuvaus.\n" + CONTACT, gazetteer).diagnostics
+                     if d.code == "numbering-gap"]
+    assert "follows the start of the listing" in diagnostic.message
+
+
+def test_a_contact_line_read_as_a_title_is_flagged(gazetteer: Gazetteer) -> None:
+    text = "Eka\nKuvaus.\n" + CONTACT + "Anna Bo Cecilia Dag Eva, Vaasa\nKuvaus.\n" + CONTACT
+    assert (5, "unread-contact") in [(d.line, d.code) for d in extract(text, gazetteer).diagnostics]
 
 
 def test_partner_lists_after_the_contacts_are_no_merge(gazetteer: Gazetteer) -> None:

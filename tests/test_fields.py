@@ -73,6 +73,40 @@ CONTACTS = [
 ]
 
 
+CONTACT_SECTIONS = {
+    # The lines after a header -> [(name, email, phone, code)]: a lone e-mail or phone belongs to the person above.
+    "e-mail-on-its-own-line": ("Tiia Tamlander, Mikkeli\ntiia.tamlander@mikkeli.fi\n",
+                               [("Tiia Tamlander", "tiia.tamlander@mikkeli.fi", None, "491")]),
+    "name-e-mail-phone": ("Anna Aalto\nanna.aalto@espoo.fi\npuh. 040 123 4567\n",
+                          [("Anna Aalto", "anna.aalto@espoo.fi", "040 123 4567", "049")]),
+    "e-mail-of-a-second-person": ("Anna Aalto, Espoo, anna@espoo.fi\nbo.berg@vaasa.fi\n",
+                                  [("Anna Aalto", "anna@espoo.fi", None, "049"), (None, "bo.berg@vaasa.fi", None, "905")]),
+    "e-mail-only": ("jatehuoltoviranomainen(a)mikkeli.fi\n", [(None, "jatehuoltoviranomainen@mikkeli.fi", None, "491")]),
+}
+
+
+@pytest.mark.parametrize(("lines", "expected"), CONTACT_SECTIONS.values(), ids=CONTACT_SECTIONS.keys())
+def test_a_contact_may_take_several_lines(lines: str, expected: list[tuple[str | None, ...]],
+                                          gazetteer: Gazetteer) -> None:
+    (project,) = extract(f"Eka\nKuvaus.\nLisätietoja\n{lines}", gazetteer).projects
+    assert [(c.name, c.email, c.phone, c.place.code if c.place else None) for c in project.contacts] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("2. Data liikenteeseen (päättynyt)", ("Data liikenteeseen", True, None)),
+     ("Data liikenteeseen (HANKE ON PÄÄTTYNYT)", ("Data liikenteeseen", True, None)),
+     ("Data liikenteeseen – päättynyt 31.12.2022", ("Data liikenteeseen", True, "2022-12-31")),
+     ("Data liikenteeseen (JoTo-projekti)", ("Data liikenteeseen (JoTo-projekti)", False, None)),
+     ("Kestävä malli - Maankäytön prosessien kehittäminen", ("Kestävä malli - Maankäytön prosessien kehittäminen",
+                                                            False, None))],
+)
+def test_an_ended_marker_written_into_the_title(title: str, expected: tuple[str, bool, str | None],
+                                                 gazetteer: Gazetteer) -> None:
+    (project,) = extract(f"{title}\nKuvaus.\nLisätietoja\nA B, Virrat\n", gazetteer).projects
+    assert (project.title, project.ended, project.ended_on) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), CONTACTS, ids=[c[0][:40] for c in CONTACTS])
 def test_parse_contacts(text: str, expected: list[tuple[str | None, ...]], gazetteer: Gazetteer) -> None:
     contacts = parse_contacts(text, 7, gazetteer)

@@ -40,6 +40,8 @@ CASES = [
     ("PROJEKTET ÄR AVSLUTAT.", Kind.ENDED, None, ""),
     ("Projektet avslutades 31 december 2022", Kind.ENDED, None, "2022-12-31"),
     ("Projektet är slutfört", Kind.ENDED, None, ""),
+    ("Projektet avslutades i slutet av 2022.", Kind.ENDED, None, ""),
+    ("Projektet avslutades i december 2022.", Kind.ENDED, None, ""),
     ("Hanke on päättynyt, mutta työ jatkuu.", Kind.TEXT, None, "Hanke on päättynyt, mutta työ jatkuu."),
     ("Hanke päättyy 31.12.2024.", Kind.TEXT, None, "Hanke päättyy 31.12.2024."),
     # Partner lists: the known labels, any label before a list that resolves, and no label at all.
@@ -59,6 +61,11 @@ CASES = [
     ("Tampere, Oulu ja Turku", Kind.PARTNERS, None, "Tampere, Oulu ja Turku"),
     ("Oulainen, Siikajoki, Kempele,", Kind.PARTNERS, None, "Oulainen, Siikajoki, Kempele,"),
     ("Tampere", Kind.PARTNERS, None, "Tampere"),
+    ("Mukana myös Oulu ja Kempele.", Kind.PARTNERS, None, "Oulu ja Kempele."),
+    ("Hankkeessa ovat mukana myös Oulu ja Kempele.", Kind.PARTNERS, None, "Oulu ja Kempele."),
+    ("Thomas Sund, Kerava", Kind.CONTACT, None, "Thomas Sund, Kerava"),  # a surname that is a place
+    ("Käytännön toteutukset tehtiin Espoossa sekä Marttilassa.", Kind.TEXT, None,
+     "Käytännön toteutukset tehtiin Espoossa sekä Marttilassa."),
     ("Kohderyhmät: kuntalaiset, yritykset ja yhdistykset", Kind.TEXT, None,
      "Kohderyhmät: kuntalaiset, yritykset ja yhdistykset"),
     ("Tampere, Oulu ja kaikki muut halukkaat kunnat", Kind.TEXT, None,
@@ -99,6 +106,10 @@ CASES = [
     ("Matti Virtanen, projektipäällikkö, matti.virtanen@espoo.fi", Kind.CONTACT, None,
      "Matti Virtanen, projektipäällikkö, matti.virtanen@espoo.fi"),
     ("Matti Virtanen, 040 123 4567", Kind.CONTACT, None, "Matti Virtanen, 040 123 4567"),
+    ("puh. 040 123 4567", Kind.CONTACT, None, "puh. 040 123 4567"),
+    ("Carl-Gustaf von Bonsdorff, IT-chef, Nykarleby stad", Kind.CONTACT, None,
+     "Carl-Gustaf von Bonsdorff, IT-chef, Nykarleby stad"),
+    ("Johan af Hällström, Uusikaarlepyy", Kind.CONTACT, None, "Johan af Hällström, Uusikaarlepyy"),
     ("Matti Virtanen, projektipäällikkö", Kind.TEXT, None, "Matti Virtanen, projektipäällikkö"),
     # Links.
     ("www.lampio.fi", Kind.LINK, None, ""),
@@ -157,9 +168,11 @@ def test_read_date(text: str, iso: str | None) -> None:
         ("puh. 050-1234567", ("phone", "050-1234567")),
         ("p. 09 816 12345", ("phone", "09 816 12345")),
         ("tel. (09) 816 123", ("phone", "(09) 816 123")),
-        ("123456", ("place", "123456")),  # six digits: too short for a phone number
-        ("1234567", ("phone", "1234567")),
-        ("1234567890123456", ("place", "1234567890123456")),  # sixteen: too long
+        ("040123", ("place", "040123")),  # six digits: too short for a phone number
+        ("0401234", ("phone", "0401234")),
+        ("0401234567890123", ("place", "0401234567890123")),  # sixteen: too long
+        ("040123456789012", ("phone", "040123456789012")),
+        ("2020-2022", ("place", "2020-2022")),  # a Finnish number starts with 0 or +
         ("projektipäällikkö", ("role", "projektipäällikkö")),
         ("Hallintojohtaja", ("role", "Hallintojohtaja")),
         ("Utvecklingschef", ("role", "Utvecklingschef")),
@@ -193,6 +206,8 @@ def _people(text: str) -> list[tuple[str, tuple[str, ...], str | None, str | Non
         ("Seija Kivelä, Porvoo (Porvoon kaupunginkirjasto)",
          [("Seija Kivelä", ("Porvoo (Porvoon kaupunginkirjasto)",), None, None, None)]),
         ("Anna Aalto; Vaasa", [("Anna Aalto", ("Vaasa",), None, None, None)]),
+        ("Arto Karilahti, Turku; Wilhelmiina Griep, Espoo",
+         [("Arto Karilahti", ("Turku",), None, None, None), ("Wilhelmiina Griep", ("Espoo",), None, None, None)]),
         ("Anna Aalto – Vaasa", [("Anna Aalto", ("Vaasa",), None, None, None)]),
         ("Anna Aalto | Vaasa", [("Anna Aalto", ("Vaasa",), None, None, None)]),
         ("Anna-Liisa Aalto-Berg, Vaasa", [("Anna-Liisa Aalto-Berg", ("Vaasa",), None, None, None)]),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import CONTACT_KINDS, looks_like_title
+from hankkeet.lines import CONTACT_KINDS, NAME, looks_like_title
 from hankkeet.model import Block, Kind, Line, Token
 
 # A partner list that goes on on the next line ends with a comma or a conjunction.
@@ -125,13 +125,18 @@ def segment(tokens: list[Token]) -> tuple[list[Block], list[Line], list[Diagnost
 
 
 def _headers(lines: list[Token]) -> list[Token]:
-    """A short line ending with a colon (``Yhteyshenkilöt:``) right before a contact is a contact header."""
+    """Contact sections by their neighbours: a short line ending with a colon (``Yhteyshenkilöt:``) right before
+    a contact is a header; a name alone right after a header is a contact (its e-mail or phone may follow)."""
     out = list(lines)
-    for index, token in enumerate(lines[:-1]):
+    for index, token in enumerate(lines):
         text = token.line.text
+        following = lines[index + 1] if index + 1 < len(lines) else None
         if (token.kind is Kind.TEXT and text.endswith(":") and text.count(" ") < MAX_HEADER_WORDS
-                and lines[index + 1].kind is Kind.CONTACT):
+                and following is not None and following.kind is Kind.CONTACT):
             out[index] = Token(token.line, Kind.CONTACT_HEADER)
+        elif (token.kind is Kind.TEXT and index and out[index - 1].kind is Kind.CONTACT_HEADER
+              and NAME.fullmatch(text)):
+            out[index] = Token(token.line, Kind.CONTACT, payload=text)
     return out
 
 

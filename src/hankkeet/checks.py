@@ -161,6 +161,8 @@ def audit(block: Block, project: Project, gazetteer: Gazetteer) -> Project:
     if project.lead is not None and project.lead.code is not None:
         known.add(project.lead.code)
     found: list[Diagnostic] = []
+    if block.title is not None:
+        found += _unread_contact(block.title)  # a contact line not read as one becomes the next title
     for token in block.tokens:
         if token.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO) and token is not block.title:
             found += _unread_places(token, known, gazetteer)
@@ -180,7 +182,10 @@ def check_numbering(projects: list[Project]) -> list[Project]:
     for index, project in enumerate(projects):
         number = project.number
         if number is not None and (number != 1 and number != (previous or 0) + 1):
-            shown = f"{previous}." if previous is not None else "an unnumbered project"
+            if index == 0:
+                shown = "the start of the listing"
+            else:
+                shown = f"project {previous}." if previous is not None else "an unnumbered project"
             out[index] = replace(project, diagnostics=project.diagnostics + (Diagnostic(
                 "numbering-gap", project.line_start, f"project number {number}. follows {shown}; a project "
                 "missing, merged into another, or numbered twice?"),))

@@ -2,16 +2,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import EMAIL_FIELD, Person, split_partners, split_people
+from hankkeet.lines import (
+    EMAIL_FIELD,
+    NAME,
+    Person,
+    is_ended_marker,
+    is_phone,
+    read_date,
+    read_field,
+    split_partners,
+    split_people,
+)
 from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
 
 # "lisäksi yksityinen kumppanioppilaitos Keravan musiikkiopisto": words before the name describe the partner.
 _LOWER_PREFIX = regex.compile(r"^(?:\p{Ll}[\p{L}-]*\s+)+(?=\p{Lu})")
+_TITLE_MARKER = regex.compile(r"\s*(?:[(\[]\s*(?P<marker>[^()\[\]]+?)\s*[)\]]|\s[–—-]\s+(?P<marker>[^–—]+?))\s*\.?$")
 _ABBREVIATION = regex.compile(r"\p{L}*\p{Lu}\p{L}*\p{Lu}\p{L}*")
 #: Language is decided on this many characters of the description: plenty for function words, and bounded.
 LANGUAGE_SAMPLE = 600
@@ -76,7 +88,9 @@ def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
     if email:
         address = f"{email['user']}@{email['domain']}".lower()
         return [Contact(None, address, None, gazetteer.from_email_domain(address), line)]
-    people = split_people(text) or []
+    if is_phone(text):
+        return [Contact(None, None, None, None, line, phone=read_field(text)[1])]
+    people = split_people(text) or ([Person(text)] if NAME.fullmatch(text) else [])
     contacts: list[Contact] = []
     for index, person in enumerate(people):
         # "A ja B, Place": A shares the place of the next person who has one.
@@ -87,6 +101,29 @@ def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
         role = ", ".join(r for r in (person.role, unit) if r) or None
         contacts.append(Contact(person.name, person.email, written, place, line, role, person.phone))
     return contacts
+
+
+#: A person's contact may take this many lines: name and place, e-mail, phone.
+MAX_CONTACT_LINES = 3
+
+
+def join_contact_lines(contacts: list[Contact]) -> list[Contact]:
+    """An e-mail address or a phone number alone on the line after a person's contact belongs to that person."""
+    out: list[Contact] = []
+    for contact in contacts:
+        previous = out[-1] if out else None
+        if (contact.name is None and previous is not None and previous.name is not None
+                and contact.line - previous.line < MAX_CONTACT_LINES
+                and (contact.email is None or previous.email is None)
+                and (contact.phone is None or previous.phone is None)):
+            place = previous.place
+            if place is None or (previous.organisation is None and place.method == "email-domain"):
+                place = contact.place or place
+            out[-1] = replace(previous, email=previous.email or contact.email, phone=previous.phone or contact.phone,
+                              place=place)
+            continue
+        out.append(contact)
+    return out
 
 
 def detect_language(text: str) -> str:
@@ -125,6 +162,15 @@ def title_text_of(token: Token) -> str:
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
 
 
+def split_title_marker(title: str) -> tuple[str, str | None]:
+    """``Data liikenteeseen (päättynyt)`` -> (``Data liikenteeseen``, ``päättynyt``): an ended marker written into
+    the title, in brackets or after a dash; (title, None) when there is none."""
+    match = _TITLE_MARKER.search(title)
+    if match is None or not is_ended_marker(match["marker"]) or not title[: match.start()].strip():
+        return title, None
+    return title[: match.start()].rstrip(), match["marker"]
+
+
 def build_project(block: Block, gazetteer: Gazetteer) -> Project:
     """Read every field of one block; the id and any inferred lead are set by later stages."""
     tokens = list(block.tokens)
@@ -132,12 +178,12 @@ def build_project(block: Block, gazetteer: Gazetteer) -> Project:
     body = [t for t in tokens if t is not title and t.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO)]
     description = "\n".join(t.line.text for t in body)
     partners = _partners(tokens, gazetteer)
-    contacts = [
+    contacts = join_contact_lines([
         contact
         for t in tokens
         if t.kind in (Kind.CONTACT, Kind.CONTACT_INLINE)
         for contact in parse_contacts(t.payload, t.line.number, gazetteer)
-    ]
+    ])
     diagnostics = list(block.diagnostics)
     for partner in partners:
         diagnostics += place_diagnostics(partner.place, partner.line, "partner")
@@ -151,6 +197,12 @@ def build_project(block: Block, gazetteer: Gazetteer) -> Project:
         diagnostics.append(Diagnostic("lead-organisation", contacts[0].line,
                                       f"lead is the organisation {lead.organisation!r}, not a municipality"))
     title_text = None if title is None else title_text_of(title)
+    ended_on = (block.ended_marker.payload or None) if block.ended_marker is not None else None
+    ended = block.ended_marker is not None
+    if title_text is not None:
+        title_text, marker = split_title_marker(title_text)
+        if marker is not None:
+            ended, ended_on = True, ended_on or read_date(marker)
     if title is not None and title.line.text.endswith("."):
         diagnostics.append(Diagnostic("title-full-stop", title.line.number, "title read from a line that ends "
                                       "with a full stop; if it is the description's first sentence, there is no title"))
@@ -158,8 +210,8 @@ def build_project(block: Block, gazetteer: Gazetteer) -> Project:
         id="",
         number=title.number if title is not None else None,
         title=title_text,
-        ended=block.ended_marker is not None,
-        ended_on=(block.ended_marker.payload or None) if block.ended_marker is not None else None,
+        ended=ended,
+        ended_on=ended_on,
         language=detect_language(description or " ".join(t.line.text for t in tokens)),
         lead=lead,
         partners=tuple(partners),

@@ -24,7 +24,7 @@ ENDED_WORD = regex.compile(
 )
 #: Everything else a marker may say: its subject, auxiliaries, and the parts of a date.
 _ENDED_FILLER = frozenset(
-    "hanke hankkeen projekti projekt projektet on oli nyt jo har är blev nu vuonna vuoden år den "
+    "hanke hankkeen projekti projekt projektet on oli nyt jo har är blev nu vuonna vuoden år den i slutet av "
     "lopussa kuun kuussa the project has ended".split()
 )
 _MONTHS_FI = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras", "joulu")
@@ -93,6 +93,8 @@ _GROUP = regex.compile(r"\([^()]*\)")
 #: A conjunction or comma at either end of a wrapped line belongs to the list, not to a name.
 _LOOSE_END = regex.compile(r"^\s*(?:ja|sekä|och|samt)\s+|(?:[,;]|\s(?:ja|sekä|och|samt))\s*$")
 MAX_ITEM_WORDS = 5
+#: "Hankkeessa ovat mukana myös Oulu ja Kempele": at most this many words lead into an unlabelled list.
+MAX_LEAD_WORDS = 4
 MAX_LIST_CHARS = 1500
 
 
@@ -178,7 +180,8 @@ EMAIL = regex.compile(r"(?P<user>[\w.+-]+)\s*(?:@|\(a\)|\[a\]|\(at\)|\[at\])\s*(
 _EMAIL_LABEL = r"(?i)(?:(?:sähköposti|s-posti|e-post|email|e-mail)(?:\s*[.:]\s*|\s+))?"
 _PHONE_LABEL = r"(?i)(?:(?:puh|p|tel|puhelin|gsm|mob|telefon)(?:\s*[.:]\s*|\s+))?"
 EMAIL_FIELD = regex.compile(_EMAIL_LABEL + EMAIL.pattern)
-PHONE = regex.compile(_PHONE_LABEL + r"(?P<number>\+?\(?\d[\d\s()\-/]{5,20}\d)")
+# Finnish numbers start with 0 (040 …, 09 …) or the country code (+358 …); "2020-2022" is no phone number.
+PHONE = regex.compile(_PHONE_LABEL + r"(?P<number>(?:\+\d|\(?0)[\d\s()\-/]{5,20}\d)")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
 #: The head words of job titles; a lower-case field is a role whatever its words.
 ROLE = regex.compile(
@@ -187,10 +190,14 @@ ROLE = regex.compile(
     r"sekreterare|handläggare|utvecklare|specialist|ansvarig|manager|coordinator|director|officer)\w*"
 )
 _NAME_WORD = r"\p{Lu}[\p{Ll}'’]*\.?(?:-\p{Lu}[\p{Ll}'’]*)*"
-NAME = regex.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}")
+# Nobiliary particles stand lower-case inside a name: Carl-Gustaf von Bonsdorff, Johan af Hällström.
+_PARTICLE = r"(?:von|af|av|van|de|der|den|di|da|la|le|zu)"
+NAME = regex.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}")
 _ROLE_THEN_NAME = regex.compile(rf"(?P<role>\p{{L}}+)\s+(?P<name>{NAME.pattern})")
 _NAME_THEN_ROLE = regex.compile(rf"(?P<name>{NAME.pattern})\s*\((?P<role>[^()]+)\)")
-PERSON_SEPARATOR = regex.compile(r"\s+(?:ja|och|&)\s+(?=\p{Lu})")
+# "A ja B, Place", "A, X och B, Y", "A, X; B, Y": a semicolon separates people when a name follows it.
+PERSON_SEPARATOR = regex.compile(
+    rf"\s+(?:ja|och|&)\s+(?=\p{{Lu}})|\s*;\s*(?={_NAME_WORD}\s+(?:{_PARTICLE}\s+)?\p{{Lu}})")
 _FIELD_SEPARATOR = regex.compile(r"\s*[,;]\s*|\s+[–|]\s+")
 
 
@@ -224,7 +231,7 @@ def read_field(field: str) -> tuple[str, str]:
     if email:
         return "email", f"{email['user']}@{email['domain']}".lower()
     phone = PHONE.fullmatch(field)
-    if phone and MIN_PHONE_DIGITS <= sum(c.isdigit() for c in phone["number"]) <= MAX_PHONE_DIGITS:
+    if phone is not None and is_phone(field):
         return "phone", phone["number"].strip()
     if field[:1].islower() or ROLE.fullmatch(field.split(" ", 1)[0]):
         return "role", field
@@ -302,7 +309,32 @@ def _partners(text: str, gazetteer: Gazetteer) -> Reading | None:
     mukana = PARTNERS_MUKANA.fullmatch(text)
     if mukana:
         return Kind.PARTNERS, None, mukana["rest"]
-    return (Kind.PARTNERS, None, text) if is_place_list(text, gazetteer, labelled=False) else None
+    if is_place_list(text, gazetteer, labelled=False):
+        return Kind.PARTNERS, None, text
+    listed = after_lead_phrase(text, gazetteer)
+    return (Kind.PARTNERS, None, listed) if listed is not None else None
+
+
+def after_lead_phrase(text: str, gazetteer: Gazetteer) -> str | None:
+    """``Mukana myös Oulu ja Kempele.``: the list of places after a short phrase that leads into it, or None.
+
+    The list must hold at least two items, all of them places, so a sentence that merely ends with a place
+    name is not taken for a list.
+    """
+    first = _SEPARATOR.search(text)
+    if first is None:
+        return None
+    words = text[: first.start()].split()
+    if len(words) > MAX_LEAD_WORDS + MAX_ITEM_WORDS:
+        return None
+    # A phrase, not a name: "Mukana myös", "Hankkeessa ovat mukana" end with a lower-case word.
+    for cut in range(2, min(MAX_LEAD_WORDS, len(words) - 1) + 1):
+        if not all(w.islower() for w in words[1:cut]):
+            break
+        rest = text[len(" ".join(words[:cut])):].strip()
+        if is_place_list(rest, gazetteer, labelled=False):
+            return rest
+    return None
 
 
 def _info(text: str) -> Reading | None:
@@ -330,26 +362,33 @@ def _numbered(text: str) -> Reading | None:
     return (Kind.NUMBERED, int(match["number"]), match["rest"]) if match else None
 
 
+def is_phone(text: str) -> bool:
+    """A phone number, with or without a label (``puh. 040 123 4567``)."""
+    match = PHONE.fullmatch(text)
+    return match is not None and MIN_PHONE_DIGITS <= sum(c.isdigit() for c in match["number"]) <= MAX_PHONE_DIGITS
+
+
 def _contact(text: str) -> Reading | None:
-    return (Kind.CONTACT, None, text) if is_contact(text) else None
+    return (Kind.CONTACT, None, text) if is_contact(text) or is_phone(text) else None
 
 
 def _link(text: str) -> Reading | None:
     return (Kind.LINK, None, "") if LINK.fullmatch(text) else None
 
 
-_PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{_NAME_WORD}\s+\p{{Lu}}")
+_PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{_NAME_WORD}\s+(?:{_PARTICLE}\s+)?\p{{Lu}}")
 
 
 def _may_be_contact(text: str) -> bool:
     """Cheap test before the contact patterns: an e-mail sign, or a comma after two capitalised words."""
-    return "@" in text or "(a" in text or "[a" in text or (
-        ("," in text or "(" in text) and _PERSON_START.match(text) is not None)
+    return "@" in text or "(a" in text or "[a" in text or text[-1].isdigit() or (
+        ("," in text or "(" in text or ";" in text) and _PERSON_START.match(text) is not None)
 
 
 def _may_be_list(text: str) -> bool:
     """Cheap test before the partner rules: a label, or a list separator, or one short capitalised word group."""
-    return ":" in text or "," in text or ";" in text or (text.count(" ") < 3 and text[0].isupper())
+    return ":" in text or "," in text or ";" in text or (text.count(" ") < 3 and text[0].isupper()) or (
+        " ja " in text or " sekä " in text or " och " in text or " samt " in text)
 
 
 def read_line(text: str, gazetteer: Gazetteer) -> Reading:
