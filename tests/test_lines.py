@@ -10,12 +10,11 @@ from hankkeet.lines import (
     is_ended_marker,
     looks_like_title,
     read_date,
-    read_field,
     split_partners,
-    split_people,
 )
 from hankkeet.model import Kind
 from hankkeet.municipalities import Gazetteer
+from hankkeet.people import read_field, split_people
 
 GAZETTEER = Gazetteer.load()
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import CONTACT_KINDS, NAME, looks_like_title
+from hankkeet.lines import CONTACT_KINDS, looks_like_title
+from hankkeet.people import NAME
 from hankkeet.model import Block, Kind, Line, Token
 
 # A partner list that goes on on the next line ends with a comma or a conjunction.

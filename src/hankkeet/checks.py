@@ -14,9 +14,7 @@ import regex
 from hankkeet.blocks import in_numbered_list
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import (
-    EMAIL,
     ENDED_WORD,
-    NAME,
     PARTNER_LABELS,
     is_ended_marker,
     partner_label,
@@ -25,6 +23,7 @@ from hankkeet.lines import (
     title_shape,
 )
 from hankkeet.model import Block, Kind, Project, Token
+from hankkeet.people import EMAIL, NAME
 from hankkeet.municipalities import Gazetteer, key
 
 #: A line this short that uses an ended word may be a marker worded in a way the rules do not know.

@@ -7,17 +7,8 @@ from dataclasses import replace
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import (
-    EMAIL_FIELD,
-    NAME,
-    Person,
-    is_ended_marker,
-    is_phone,
-    read_date,
-    read_field,
-    split_partners,
-    split_people,
-)
+from hankkeet.lines import is_ended_marker, read_date, split_partners
+from hankkeet.people import EMAIL_FIELD, NAME, Person, is_phone, read_field, split_people
 from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
 

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import regex
 
 from hankkeet.model import Kind, Line, Token
 from hankkeet.municipalities import Gazetteer, key
+from hankkeet.people import EMAIL_FIELD, NAME_WORD, PARTICLE, is_contact, is_phone
 
 # --- Ended markers -------------------------------------------------------------------------------------------
 #: Words that say a project has ended, Finnish and Swedish, present perfect and past tense.
 ENDED_WORD = regex.compile(
-    r"(?i)päätty(?:nyt|i|neet|neeksi)|päättynyt|loppu(?:nut|i)|päätetty|"
+    r"(?i)päätty(?:nyt|i|neet|neeksi)|loppu(?:nut|i)|päätetty|"
     r"avslut(?:ats|ades|at|ad|ade)|slutför(?:t|ts|des|d)|avslutning"
 )
 #: Everything else a marker may say: its subject, auxiliaries, and the parts of a date.
 _ENDED_FILLER = frozenset(
     "hanke hankkeen projekti projekt projektet on oli nyt jo har är blev nu vuonna vuoden år den i slutet av "
-    "lopussa kuun kuussa the project has ended".split()
+    "lopussa kuun kuussa".split()
 )
 _MONTHS_FI = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras", "joulu")
 _MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
@@ -175,104 +175,6 @@ CONTACT_INLINE = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s*:\s*(?P<rest>\
 # A body sentence that points elsewhere: "Lisätietoja hankkeesta täältä." It names no person.
 MORE_INFO = regex.compile(r"(?i)(?:lisätietoja|lisää\s+tietoa|lisää\s+hankkeesta|mer\s+information)\s+\S.*")
 MAX_MORE_INFO_WORDS = 20
-EMAIL = regex.compile(r"(?P<user>[\w.+-]+)\s*(?:@|\(a\)|\[a\]|\(at\)|\[at\])\s*(?P<domain>[\w-]+(?:\.[\w-]+)+)")
-# A label before a field ends with a full stop, a colon or a space: "p." is a label, the "p" of "petri." is not.
-_EMAIL_LABEL = r"(?i)(?:(?:sähköposti|s-posti|e-post|email|e-mail)(?:\s*[.:]\s*|\s+))?"
-_PHONE_LABEL = r"(?i)(?:(?:puh|p|tel|puhelin|gsm|mob|telefon)(?:\s*[.:]\s*|\s+))?"
-EMAIL_FIELD = regex.compile(_EMAIL_LABEL + EMAIL.pattern)
-# Finnish numbers start with 0 (040 …, 09 …) or the country code (+358 …); "2020-2022" is no phone number.
-PHONE = regex.compile(_PHONE_LABEL + r"(?P<number>(?:\+\d|\(?0)[\d\s()\-/]{5,20}\d)")
-MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
-#: The head words of job titles; a lower-case field is a role whatever its words.
-ROLE = regex.compile(
-    r"(?i)\w*(?:päällikkö|johtaja|koordinaattori|asiantuntija|suunnittelija|sihteeri|kehittäjä|vastaava|esimies|"
-    r"insinööri|arkkitehti|neuvoja|ohjaaja|tutkija|analyytikko|konsultti|chef|ledare|samordnare|direktör|"
-    r"sekreterare|handläggare|utvecklare|specialist|ansvarig|manager|coordinator|director|officer)\w*"
-)
-_NAME_WORD = r"\p{Lu}[\p{Ll}'’]*\.?(?:-\p{Lu}[\p{Ll}'’]*)*"
-# Nobiliary particles stand lower-case inside a name: Carl-Gustaf von Bonsdorff, Johan af Hällström.
-_PARTICLE = r"(?:von|af|av|van|de|der|den|di|da|la|le|zu)"
-NAME = regex.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}")
-_ROLE_THEN_NAME = regex.compile(rf"(?P<role>\p{{L}}+)\s+(?P<name>{NAME.pattern})")
-_NAME_THEN_ROLE = regex.compile(rf"(?P<name>{NAME.pattern})\s*\((?P<role>[^()]+)\)")
-# "A ja B, Place", "A, X och B, Y", "A, X; B, Y": a semicolon separates people when a name follows it.
-PERSON_SEPARATOR = regex.compile(
-    rf"\s+(?:ja|och|&)\s+(?=\p{{Lu}})|\s*;\s*(?={_NAME_WORD}\s+(?:{_PARTICLE}\s+)?\p{{Lu}})")
-_FIELD_SEPARATOR = regex.compile(r"\s*[,;]\s*|\s+[–|]\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """One person of a contact line, with the fields written after the name, each read by its shape."""
-
-    name: str
-    places: tuple[str, ...] = ()  # fields that may be a place: capitalised text that is no role
-    role: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-
-def _name_and_role(text: str) -> tuple[str, str | None] | None:
-    """``Matti Meikäläinen``, ``Projektipäällikkö Matti Meikäläinen``, ``Matti Meikäläinen (projektipäällikkö)``."""
-    if NAME.fullmatch(text):
-        first = text.split(" ", 1)[0]
-        if ROLE.fullmatch(first) and NAME.fullmatch(text[len(first):].strip()):
-            return text[len(first):].strip(), first.lower()
-        return text, None
-    match = _NAME_THEN_ROLE.fullmatch(text) or _ROLE_THEN_NAME.fullmatch(text)
-    if match and (ROLE.fullmatch(match["role"]) or match["role"][:1].islower() or "(" in text):
-        return match["name"], match["role"].strip()
-    return None
-
-
-def read_field(field: str) -> tuple[str, str]:
-    """What a field after a name is, by its shape: ``email``, ``phone``, ``role`` or ``place``."""
-    email = EMAIL_FIELD.fullmatch(field)
-    if email:
-        return "email", f"{email['user']}@{email['domain']}".lower()
-    phone = PHONE.fullmatch(field)
-    if phone is not None and is_phone(field):
-        return "phone", phone["number"].strip()
-    if field[:1].islower() or ROLE.fullmatch(field.split(" ", 1)[0]):
-        return "role", field
-    return "place", field
-
-
-def _person(part: str) -> Person | None:
-    fields = [f for f in _FIELD_SEPARATOR.split(part.strip()) if f]
-    named = _name_and_role(fields[0]) if fields else None
-    if named is None:
-        return None
-    name, role = named
-    found: dict[str, list[str]] = {"place": [], "role": [role] if role else [], "email": [], "phone": []}
-    for field in fields[1:]:
-        what, value = read_field(field)
-        found[what].append(value)
-    if len(found["email"]) > 1 or len(found["phone"]) > 1:
-        return None
-    return Person(name, tuple(found["place"]), ", ".join(found["role"]) or None,
-                  found["email"][0] if found["email"] else None, found["phone"][0] if found["phone"] else None)
-
-
-def split_people(text: str) -> list[Person] | None:
-    """Read ``A, X ja B, Y`` / ``A ja B, Y`` / ``A, role, e-mail, phone, Place``; None when not that shape."""
-    people: list[Person] = []
-    for part in PERSON_SEPARATOR.split(text):
-        person = _person(part)
-        if person is None:
-            return None
-        people.append(person)
-    last = people[-1]
-    if not (last.places or last.email or last.phone):
-        return None  # a contact line ends with the person's place or a way to reach them
-    return people
-
-
-def is_contact(text: str) -> bool:
-    """A person with a place or a way to reach them, several of them, or an e-mail address alone."""
-    return EMAIL_FIELD.fullmatch(text) is not None or split_people(text) is not None
-
-
 # --- Titles and links ----------------------------------------------------------------------------------------
 #: ``1. Title``, ``1) Title``, ``1 Title``: without a dot or bracket the title must start with a capital.
 NUMBERED = regex.compile(r"(?P<number>[0-9]{1,2})(?:\.\s+|\)\s*|\s+(?=\p{Lu}))(?P<rest>\S.*)")
@@ -362,12 +264,6 @@ def _numbered(text: str) -> Reading | None:
     return (Kind.NUMBERED, int(match["number"]), match["rest"]) if match else None
 
 
-def is_phone(text: str) -> bool:
-    """A phone number, with or without a label (``puh. 040 123 4567``)."""
-    match = PHONE.fullmatch(text)
-    return match is not None and MIN_PHONE_DIGITS <= sum(c.isdigit() for c in match["number"]) <= MAX_PHONE_DIGITS
-
-
 def _contact(text: str) -> Reading | None:
     return (Kind.CONTACT, None, text) if is_contact(text) or is_phone(text) else None
 
@@ -376,7 +272,7 @@ def _link(text: str) -> Reading | None:
     return (Kind.LINK, None, "") if LINK.fullmatch(text) else None
 
 
-_PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{_NAME_WORD}\s+(?:{_PARTICLE}\s+)?\p{{Lu}}")
+_PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{NAME_WORD}\s+(?:{PARTICLE}\s+)?\p{{Lu}}")
 
 
 def _may_be_contact(text: str) -> bool:
