@@ -269,3 +269,59 @@ def test_looks_like_title(text: str, following: str | None, title_like: bool) ->
                                      "email@kunta.fi"])
 def test_an_address_that_starts_like_a_field_label_is_kept_whole(address: str) -> None:
     assert read_field(address) == ("email", address)
+
+
+# Every alternative a rule accepts, one example each: dropping one from a rule must fail a test.
+@pytest.mark.parametrize("marker", [
+    "Hanke on päättynyt.", "Hanke päättyi.", "Hankkeet ovat päättyneet.", "Hanke on todettu päättyneeksi.",
+    "Hanke on loppunut.", "Hanke loppui.", "Hanke on päätetty.", "Projektet har avslutats.",
+    "Projektet avslutades.", "Projektet är avslutat.", "Projektet är avslutad.", "Projektet avslutade 2022.",
+    "Projektet är slutfört.", "Projektet har slutförts.", "Projektet slutfördes.", "Projektet är slutförd.",
+    "Avslutning 2022.",
+    # every filler word, in a marker of its own
+    "Hankkeen päättynyt.", "Projekt avslutat.", "Hanke oli päättynyt.", "Hanke on nyt päättynyt.",
+    "Hanke on jo päättynyt.", "Projektet blev avslutat.", "Projektet är nu avslutat.", "Hanke päättyi vuonna 2022.",
+    "Hanke päättyi vuoden 2022 lopussa.", "Projektet avslutades år 2022.", "Projektet avslutades den 5.5.2022.",
+    "Hanke päättyi kesäkuun lopussa.", "Hanke päättyi kesäkuussa.", "Projektet avslutades i slutet av maj.",
+])
+def test_every_ended_wording_is_a_marker(marker: str) -> None:
+    assert classify_text(marker, GAZETTEER).kind is Kind.ENDED
+
+
+@pytest.mark.parametrize("header", [
+    "Lisätietoja", "Lisätiedot", "Lisätietoa:", "Tilläggsuppgifter", "Mer information", "Ytterligare information:",
+    "Yhteystiedot", "Yhteyshenkilö", "Yhteyshenkilöt", "Yhteyshenkilömme:", "Kontaktuppgifter",
+    "Kontaktperson", "Kontaktpersoner:", "Tiedustelut", "Lisätietoja hankkeesta", "Mer information om projektet",
+    "Lisätietoja antaa", "Lisätietoja antavat:", "Mer information ger:", "Tilläggsuppgifter lämnar:",
+])
+def test_every_header_wording_is_a_header(header: str) -> None:
+    assert classify_text(header, GAZETTEER).kind is Kind.CONTACT_HEADER
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("sähköposti: a.b@kunta.fi", "a.b@kunta.fi"), ("s-posti a.b@kunta.fi", "a.b@kunta.fi"),
+    ("e-post: a.b@kunta.fi", "a.b@kunta.fi"), ("email a.b@kunta.fi", "a.b@kunta.fi"),
+    ("e-mail: a.b@kunta.fi", "a.b@kunta.fi"), ("a.b(a)kunta.fi", "a.b@kunta.fi"), ("a.b[a]kunta.fi", "a.b@kunta.fi"),
+    ("a.b(at)kunta.fi", "a.b@kunta.fi"), ("a.b[at]kunta.fi", "a.b@kunta.fi"), ("a.b @ kunta.fi", "a.b@kunta.fi"),
+])
+def test_every_e_mail_form_is_an_e_mail(field: str, value: str) -> None:
+    assert read_field(field) == ("email", value)
+
+
+@pytest.mark.parametrize("label", ["puh", "puh.", "p.", "tel", "tel.", "puhelin", "puhelin:", "gsm", "mob.", "telefon"])
+def test_every_phone_label(label: str) -> None:
+    assert read_field(f"{label} 040 123 4567") == ("phone", "040 123 4567")
+
+
+@pytest.mark.parametrize("role", [
+    "Projektipäällikkö", "Hallintojohtaja", "Digikoordinaattori", "Erityisasiantuntija", "Kaavasuunnittelija",
+    "Hallintosihteeri", "Sovelluskehittäjä", "Tietosuojavastaava", "Lähiesimies", "Järjestelmäinsinööri",
+    "Kokonaisarkkitehti", "Digineuvoja", "Digiohjaaja", "Tutkija", "Data-analyytikko", "Konsultti",
+    "Utvecklingschef", "Projektledare", "Samordnare", "Förvaltningsdirektör", "Nämndsekreterare",
+    "Handläggare", "Systemutvecklare", "IT-specialist", "Dataskyddsansvarig", "Product Manager",
+    "Coordinator", "Director", "Data Protection Officer",
+])
+def test_every_role_head_word_is_a_role(role: str) -> None:
+    assert read_field(role) == ("role", role)
+    (person,) = split_people(f"Anna Aalto, {role}, Vaasa") or []
+    assert (person.role, person.places) == (role, ("Vaasa",))

@@ -24,7 +24,8 @@ ENDED_WORD = regex.compile(
 )
 #: Everything else a marker may say: its subject, auxiliaries, and the parts of a date.
 _ENDED_FILLER = frozenset(
-    "hanke hankkeen projekti projekt projektet on oli nyt jo har är blev nu vuonna vuoden år den i slutet av "
+    "hanke hankkeen hankkeet projekti projekt projektet on oli ovat todettu nyt jo har är blev nu vuonna vuoden år "
+    "den i slutet av "
     "lopussa kuun kuussa".split()
 )
 _MONTHS_FI = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras", "joulu")

@@ -18,7 +18,7 @@ PHONE = regex.compile(_PHONE_LABEL + r"(?P<number>(?:\+\d|\(?0)[\d\s()\-/]{5,20}
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
 #: The head words of job titles; a lower-case field is a role whatever its words.
 ROLE = regex.compile(
-    r"(?i)\w*(?:päällikkö|johtaja|koordinaattori|asiantuntija|suunnittelija|sihteeri|kehittäjä|vastaava|esimies|"
+    r"(?i)[\w-]*(?:päällikkö|johtaja|koordinaattori|asiantuntija|suunnittelija|sihteeri|kehittäjä|vastaava|esimies|"
     r"insinööri|arkkitehti|neuvoja|ohjaaja|tutkija|analyytikko|konsultti|chef|ledare|samordnare|direktör|"
     r"sekreterare|handläggare|utvecklare|specialist|ansvarig|manager|coordinator|director|officer)\w*"
 )
@@ -66,7 +66,7 @@ def read_field(field: str) -> tuple[str, str]:
     phone = PHONE.fullmatch(field)
     if phone is not None and is_phone(field):
         return "phone", phone["number"].strip()
-    if field[:1].islower() or ROLE.fullmatch(field.split(" ", 1)[0]):
+    if field[:1].islower() or any(ROLE.fullmatch(word) for word in field.split()):
         return "role", field
     return "place", field
 
