@@ -10,7 +10,7 @@ from hankkeet.municipalities import Gazetteer
 CONTACT = "Lisätietoja\nAnna Aalto, Virrat\n"
 PARAGRAPH = "Toinen kappale kertoo toisesta hankkeesta paljon enemmän kuin ensimmäinen."
 CHECKS = {
-    # code: (listing that must warn on the line, line, listing that must not warn)
+    # code[:case]: (listing that must warn on the line, line, listing that must not warn)
     "unread-place-list": (
         "Eka\nKuvaus.\nKuvaus alkaa. Vertailussa olivat Akaa, Alavus ja Virrat.\n" + CONTACT, 3,
         "Eka\nKuvaus.\nMuut kunnat: Akaa, Alavus\nHanke tehtiin Akaan, Alavuden ja Virtojen kanssa.\n" + CONTACT,
@@ -31,7 +31,11 @@ CHECKS = {
         "Eka\nHanke päättyi joulukuussa 2022.\nKuvaus.\n" + CONTACT, 2,
         "Eka\nHanke päättyi.\nKuvaus.\n" + CONTACT,
     ),
-    "title-like-line": (
+    "title-like-line:short-phrase-with-full-stop": (
+        f"Eka\nEnsimmäinen kappale on tässä.\nOpen Agenda.\n{PARAGRAPH}\n" + CONTACT, 3,
+        f"Eka\nEnsimmäinen kappale on tässä.\nTämä lause on lyhyt, mutta liian pitkä.\n{PARAGRAPH}\n" + CONTACT,
+    ),
+    "title-like-line:phrase": (
         f"Eka\nEnsimmäinen kappale on tässä.\nToka hanke\n{PARAGRAPH}\n" + CONTACT, 3,
         f"Eka\nEnsimmäinen kappale on tässä.\nTavoitteet:\n{PARAGRAPH}\n" + CONTACT,
     ),
@@ -57,6 +61,7 @@ CHECKS = {
 @pytest.mark.parametrize(("code", "case"), CHECKS.items(), ids=CHECKS.keys())
 def test_each_check_warns_on_its_line_and_not_on_the_near_miss(
         code: str, case: tuple[str, int, str], gazetteer: Gazetteer) -> None:
+    code = code.split(":")[0]
     warns, line, quiet = case
     found = [(d.line, d.code) for d in extract(warns, gazetteer).diagnostics]
     assert (line, code) in found, found
@@ -64,9 +69,10 @@ def test_each_check_warns_on_its_line_and_not_on_the_near_miss(
 
 
 MERGES = {
-    "second-contact-section": ("Eka\nKuvaus.\nLisätietoja\nAnna Aalto, Virrat\nMuut kunnat: Akaa\n"
+    "second-contact-section": ("Eka\nKuvaus.\nLisätietoja\nAnna Aalto, Virrat\nMuut kunnat: Akaa\n"  # noqa: E501
                                "Tilläggsuppgifter:\nBo Berg, Vaasa\n", 6),
-    "second-partner-list-after-text": ("Eka\nKuvaus.\nMuut kunnat: Akaa\nToinen kappale on tässä.\nMuut kunnat: Alavus\n"
+    "second-partner-list-after-text": ("Eka\nKuvaus.\nMuut kunnat: Akaa\nToinen kappale on tässä.\n"
+                                       "Muut kunnat: Alavus\n"
                                        + CONTACT, 5),
 }
 
@@ -93,8 +99,8 @@ def test_partner_lists_after_the_contacts_are_no_merge(gazetteer: Gazetteer) -> 
 
 
 def test_the_seed_listing_is_quiet_where_it_is_regular(release: Release) -> None:
-    codes = [(d.line, d.code) for d in release.diagnostics if d.code in CHECKS]
-    # Each reviewed by hand: 761 and 767 are sub-headings; 889 lists comparison towns; 1083 and 1094 name the
-    # partner towns in prose (genitive) only.
-    assert codes == [(761, "title-like-line"), (767, "title-like-line"), (889, "unread-place-list"),
-                     (1083, "unread-place-list"), (1094, "unread-place-list")]
+    codes = [(d.line, d.code) for d in release.diagnostics if d.code in {k.split(":")[0] for k in CHECKS}]
+    # Each reviewed by hand: 492 is a four-word sentence between paragraphs, 761 and 767 are sub-headings; 889
+    # lists comparison towns; 1083 and 1094 name the partner towns in prose (genitive) only.
+    assert codes == [(492, "title-like-line"), (761, "title-like-line"), (767, "title-like-line"),
+                     (889, "unread-place-list"), (1083, "unread-place-list"), (1094, "unread-place-list")]

@@ -33,6 +33,7 @@ MAX_CONTACT_LIKE_WORDS = 12
 MAX_CONTACT_LIKE_CHARS = 200
 #: A sub-heading or a merged title is this short; the paragraph after it at least this long.
 MAX_HEADING_WORDS = 25
+MAX_SHORT_TITLE_WORDS = 6
 MIN_PARAGRAPH_CHARS = 60
 _SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 _PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d.,/-])")
@@ -105,6 +106,16 @@ def _paragraph_follows(token: Token | None) -> bool:
     return text[:1].isupper() and len(text) >= MIN_PARAGRAPH_CHARS
 
 
+def _heading_shape(text: str) -> bool:
+    """A phrase short enough for a title; a very short one may end with a full stop (``Open Agenda.``)."""
+    words = len(text.split())
+    if words > MAX_HEADING_WORDS or _SENTENCE_BREAK.search(text) is not None:
+        return False
+    if text.endswith(".") and words <= MAX_SHORT_TITLE_WORDS:
+        return title_shape(text, lenient=True)
+    return title_shape(text.removesuffix("!"), lenient=False)
+
+
 def _title_candidates(block: Block) -> list[Diagnostic]:
     """A line in the body that could be the title of a second project merged into this one.
 
@@ -121,8 +132,7 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
             suspect = title_shape(token.payload, lenient=True) and not in_numbered_list(previous, token, following)
         else:
             text = token.line.text
-            suspect = (token.kind is Kind.TEXT and text[:1].isupper() and len(text.split()) <= MAX_HEADING_WORDS
-                       and title_shape(text.removesuffix("!"), lenient=False) and _SENTENCE_BREAK.search(text) is None
+            suspect = (token.kind is Kind.TEXT and text[:1].isupper() and _heading_shape(text)
                        and previous.kind is Kind.TEXT and previous.line.text.endswith((".", "!", "?"))
                        and _paragraph_follows(following))
         if suspect:

@@ -14,7 +14,7 @@ import regex
 
 from hankkeet.model import Kind, Line, Token
 from hankkeet.municipalities import Gazetteer, key
-from hankkeet.people import EMAIL_FIELD, NAME_WORD, PARTICLE, is_contact, is_phone
+from hankkeet.people import NAME_WORD, PARTICLE, is_contact, is_phone
 
 # --- Ended markers -------------------------------------------------------------------------------------------
 #: Words that say a project has ended, Finnish and Swedish, present perfect and past tense.
