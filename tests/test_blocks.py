@@ -123,6 +123,34 @@ CASES = {
         "1. Eka\nKuvaus.\nHANKE ON PÄÄTTYNYT.\nLisätietoja\nA B, Virrat\n",
         [(1, 5, "1. Eka", True, [])],
     ),
+    "a-phrase-before-a-marker-in-running-text-is-a-title": (
+        "Eka\nKuvaus on tässä.\nToka\nHANKE ON PÄÄTTYNYT.\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "Eka", False, []), (3, 7, "Toka", True, [])],
+    ),
+    "a-title-with-a-full-stop-before-a-marker-deep-in-the-text": (
+        "Eka\nKuvaus on tässä.\nToka hanke.\nHANKE ON PÄÄTTYNYT.\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "Eka", False, []), (3, 7, "Toka hanke.", True, [])],
+    ),
+    "a-number-after-a-colon-is-a-list-item": (
+        "1. Eka\nTehtiin:\n2. Kohta\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 6, "1. Eka", False, [])],
+    ),
+    "one-restarts-a-run-after-a-numbered-title": (
+        "3. Eka\nKuvaus.\n1. Toka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "3. Eka", False, []), (3, 6, "1. Toka", False, [])],
+    ),
+    "any-number-after-an-unnumbered-title": (
+        "Eka\nKuvaus.\n2. Toka\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "Eka", False, []), (3, 6, "2. Toka", False, [])],
+    ),
+    "a-more-info-sentence-stays-after-the-contacts": (
+        "Eka\nKuvaus.\nLisätietoja\nA B, Virrat\nLisätietoja hankkeesta täältä.\nToka\nKuvaus.\n",
+        [(1, 5, "Eka", False, []), (6, 7, "Toka", False, [])],
+    ),
+    "a-title-alone-at-the-end-is-a-project": (
+        "Eka\nKuvaus.\nLisätietoja\nA B, Virrat\nToka\n",
+        [(1, 4, "Eka", False, []), (5, 5, "Toka", False, [])],
+    ),
 }
 
 
@@ -143,3 +171,22 @@ def test_lone_links_are_unassigned_not_projects() -> None:
     assert blocks == []
     assert [line.number for line in unassigned] == [1]
     assert [d.code for d in diagnostics] == ["unassigned-line"]
+
+
+@pytest.mark.parametrize(("line", "header"), [
+    ("Hankkeen vetäjät:", True), ("Yhteyshenkilöt tässä hankkeessa:", True),
+    ("Hankkeen vetäjät", False),  # no colon: text of the description
+    ("Tässä on vielä pitkä johdanto ennen:", False),  # five words: a sentence, not a header
+])
+def test_a_line_with_a_colon_before_a_contact_is_a_header(line: str, header: bool, gazetteer: Gazetteer) -> None:
+    (project,) = extract(f"Eka\nKuvaus.\n{line}\nA B, Virrat\n", gazetteer).projects
+    assert project.description == ("Kuvaus." if header else f"Kuvaus.\n{line}")
+
+
+@pytest.mark.parametrize("end", [",", " ja", " sekä", " och", " samt", ""])
+def test_a_list_left_open_goes_on_on_the_next_line(end: str, gazetteer: Gazetteer) -> None:
+    label = "Muut kunnat:" + ("" if not end else " Forssa" + end)
+    (project,) = extract(f"Eka\nKuvaus.\n{label}\nKeravan musiikkiopisto\nLisätietoja\nA B, Virrat\n",
+                         gazetteer).projects
+    assert [p.place.raw for p in project.partners][-1] == "Keravan musiikkiopisto"
+    assert project.description == "Kuvaus."

@@ -4,6 +4,14 @@ from __future__ import annotations
 import pytest
 
 from hankkeet import extract
+from hankkeet.checks import (
+    MAX_CONTACT_LIKE_CHARS,
+    MAX_CONTACT_LIKE_WORDS,
+    MAX_HEADING_WORDS,
+    MAX_MARKER_LIKE_WORDS,
+    MAX_SHORT_TITLE_WORDS,
+    MIN_PARAGRAPH_CHARS,
+)
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 
@@ -104,3 +112,43 @@ def test_the_seed_listing_is_quiet_where_it_is_regular(release: Release) -> None
     # lists comparison towns; 1083 and 1094 name the partner towns in prose (genitive) only.
     assert codes == [(492, "title-like-line"), (761, "title-like-line"), (767, "title-like-line"),
                      (889, "unread-place-list"), (1083, "unread-place-list"), (1094, "unread-place-list")]
+
+
+def _codes_on(text: str, line: int, gazetteer: Gazetteer) -> list[str]:
+    return [d.code for d in extract(text, gazetteer).diagnostics if d.line == line]
+
+
+def _words(n: int, last: str = "") -> str:
+    return " ".join(["sana"] * (n - len(last.split())) + last.split())
+
+
+@pytest.mark.parametrize(("code", "line_at_limit", "line_past_limit"), [
+    ("unread-ended-marker", _words(MAX_MARKER_LIKE_WORDS, "hanke päättyi"),
+     _words(MAX_MARKER_LIKE_WORDS + 1, "hanke päättyi")),
+    ("unread-contact", _words(MAX_CONTACT_LIKE_WORDS, "040 123 4567"),
+     _words(MAX_CONTACT_LIKE_WORDS + 1, "040 123 4567")),
+    ("unread-contact", "x" * (MAX_CONTACT_LIKE_CHARS - 10) + " a@b.fi xx", "x" * (MAX_CONTACT_LIKE_CHARS - 9)
+     + " a@b.fi xx"),
+])
+def test_line_limits_of_the_unread_checks(code: str, line_at_limit: str, line_past_limit: str,
+                                          gazetteer: Gazetteer) -> None:
+    text = "Eka\nKuvaus.\n{}\n" + CONTACT
+    assert code in _codes_on(text.format(line_at_limit), 3, gazetteer)
+    assert code not in _codes_on(text.format(line_past_limit), 3, gazetteer)
+
+
+@pytest.mark.parametrize(("heading", "paragraph", "warned"), [
+    ("Otsikko " + _words(MAX_HEADING_WORDS - 1), PARAGRAPH, True),
+    ("Otsikko " + _words(MAX_HEADING_WORDS), PARAGRAPH, False),
+    ("Otsikko", "P" + "a" * (MIN_PARAGRAPH_CHARS - 1), True),
+    ("Otsikko", "P" + "a" * (MIN_PARAGRAPH_CHARS - 2), False),
+    ("Otsikko", "p" + "a" * MIN_PARAGRAPH_CHARS, False),  # a paragraph starts with a capital
+    ("Otsikko " + _words(MAX_SHORT_TITLE_WORDS - 1) + ".", PARAGRAPH, True),
+    ("Otsikko " + _words(MAX_SHORT_TITLE_WORDS) + ".", PARAGRAPH, False),
+    ("Otsikko!", PARAGRAPH, True),
+    ("Otsikko?", PARAGRAPH, False),
+    ("otsikko", PARAGRAPH, False),
+])
+def test_limits_of_a_title_like_line(heading: str, paragraph: str, warned: bool, gazetteer: Gazetteer) -> None:
+    text = f"Eka\nEnsimmäinen kappale on tässä.\n{heading}\n{paragraph}\n" + CONTACT
+    assert ("title-like-line" in _codes_on(text, 3, gazetteer)) is warned

@@ -66,6 +66,8 @@ CONTACTS = [
     # Two capitalised fields: the one that resolves is the place, the other the person's unit.
     ("Matti Virtanen, Tietohallinto, Espoo",
      [("Matti Virtanen", "Tietohallinto", None, None, "Espoo", "049", "exact")]),
+    # Two municipalities among the fields: no one place can be told, so they stay together (and unmatched).
+    ("Matti Virtanen, Espoo, Vantaa", [("Matti Virtanen", None, None, None, "Espoo, Vantaa", None, "none")]),
     # "A ja B, Place": A shares B's place, not B's e-mail domain.
     ("Matti Virtanen ja Anna Laine, anna.laine@espoo.fi",
      [("Matti Virtanen", None, None, None, None, None, None),
@@ -182,3 +184,12 @@ def test_place_warnings(raw: str, code: str | None, gazetteer: Gazetteer) -> Non
     diagnostics = place_diagnostics(gazetteer.resolve(raw), 3, "partner")
     assert [d.code for d in diagnostics] == ([code] if code else [])
     assert all(d.line == 3 for d in diagnostics)
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("Kuntien eVaka.", "Kuntien eVaka"), ("Kuntien eVaka .", "Kuntien eVaka"), ("1. Kuntien eVaka.", "Kuntien eVaka"),
+    ("Kuntien eVaka...", "Kuntien eVaka..."), ("Kuntien eVaka", "Kuntien eVaka"),
+])
+def test_a_title_loses_its_full_stop(line: str, title: str, gazetteer: Gazetteer) -> None:
+    (project,) = extract(f"{line}\nKuvaus jatkuu tässä.\nLisätietoja\nA B, Virrat\n", gazetteer).projects
+    assert project.title == title
