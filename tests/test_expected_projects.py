@@ -39,7 +39,8 @@ def expected(entry: dict[str, Any]) -> dict[str, Any]:
         "ended": entry["ended"],
         "lead": entry["lead"],
         "partners": entry["partners"],
-        "contacts": [{"name": c.get("name"), "place": c.get("place"), "email": c.get("email")} for c in entry["contacts"]],
+        "contacts": [{"name": c.get("name"), "place": c.get("place"), "email": c.get("email")}
+                     for c in entry["contacts"]],
     }
 
 

@@ -82,8 +82,10 @@ CONTACT_SECTIONS = {
     "name-e-mail-phone": ("Anna Aalto\nanna.aalto@espoo.fi\npuh. 040 123 4567\n",
                           [("Anna Aalto", "anna.aalto@espoo.fi", "040 123 4567", "049")]),
     "e-mail-of-a-second-person": ("Anna Aalto, Espoo, anna@espoo.fi\nbo.berg@vaasa.fi\n",
-                                  [("Anna Aalto", "anna@espoo.fi", None, "049"), (None, "bo.berg@vaasa.fi", None, "905")]),
-    "e-mail-only": ("jatehuoltoviranomainen(a)mikkeli.fi\n", [(None, "jatehuoltoviranomainen@mikkeli.fi", None, "491")]),
+                                  [("Anna Aalto", "anna@espoo.fi", None, "049"),
+                                   (None, "bo.berg@vaasa.fi", None, "905")]),
+    "e-mail-only": ("jatehuoltoviranomainen(a)mikkeli.fi\n",
+                    [(None, "jatehuoltoviranomainen@mikkeli.fi", None, "491")]),
 }
 
 
