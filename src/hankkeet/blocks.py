@@ -57,17 +57,18 @@ def _starts_block(block: _Open, token: Token, following: Token | None) -> bool:
         return False
     if block.in_contacts:
         return token.kind not in _STAYS_AFTER_CONTACTS
-    if token.kind is Kind.ENDED or block.title is token or not looks_like_title(token, following):
+    if token.kind is Kind.ENDED or block.title is token:
         return False
     previous = block.tokens[-1]
     if previous.kind in _ENDS_TEXT:
         # A title is followed by its text; a short line right before the contacts is a note of this project.
-        return following is None or following.kind not in CONTACT_KINDS
+        return (following is None or following.kind not in CONTACT_KINDS) and looks_like_title(token, following)
     if following is not None and following.kind is Kind.ENDED:
         # Right after the title, a sentence before a marker is the marker moved down a line; deeper in the
         # text, a phrase before a marker is the next title even when it ends with a full stop.
-        return looks_like_title(token) or previous is not block.title
-    return token.kind is Kind.NUMBERED and continues_run(block.title, token, previous, following)
+        return looks_like_title(token) or (previous is not block.title and looks_like_title(token, following))
+    return (token.kind is Kind.NUMBERED and continues_run(block.title, token, previous, following)
+            and looks_like_title(token))
 
 
 def in_numbered_list(previous: Token | None, token: Token, following: Token | None) -> bool:

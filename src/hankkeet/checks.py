@@ -8,6 +8,7 @@ without a place, a partner list read on thin evidence, a gap in the numbering.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import regex
 
@@ -17,6 +18,7 @@ from hankkeet.lines import (
     ENDED_WORD,
     PARTNER_LABELS,
     is_ended_marker,
+    may_hold_names,
     partner_label,
     place_list_items,
     split_partners,
@@ -45,39 +47,63 @@ def _diagnostic(code: str, token: Token, message: str) -> Diagnostic:
     return Diagnostic(code, token.line.number, message)
 
 
-def _unread_places(token: Token, known: set[str], gazetteer: Gazetteer) -> list[Diagnostic]:
-    """A body line (or a sentence or the part after a colon in it) that is a list of municipalities."""
-    text = token.line.text
-    parts = [p for sentence in _SENTENCES.split(text) for p in ([sentence] + sentence.split(":", 1)[1:])]
-    for part in parts:
-        counts = place_list_items(part, gazetteer)
-        if counts is None or counts[2] < 2 or 2 * counts[1] < counts[0]:
-            continue
-        codes = {gazetteer.resolve(item).code for item in split_partners(part)} - {None}
-        if not codes <= known:
-            return [_diagnostic("unread-place-list", token, "this line lists municipalities that were not read as "
-                                "partners; if they take part, give the line a partner label")]
+def listed_codes(text: str, gazetteer: Gazetteer) -> tuple[frozenset[str], ...]:
+    """The municipality codes of each part of a line (a sentence, or what follows a colon) that is a list."""
+    if not may_hold_names(text):
+        return ()
+    found = []
+    for sentence in _SENTENCES.split(text):
+        for part in [sentence] + sentence.split(":", 1)[1:]:
+            counts = place_list_items(part, gazetteer)
+            if counts is None or counts[2] < 2 or 2 * counts[1] < counts[0]:
+                continue
+            found.append(frozenset(c for item in split_partners(part) if (c := gazetteer.resolve(item).code)))
+    return tuple(found)
+
+
+def _unread_places(token: Token, listed: tuple[frozenset[str], ...], known: set[str]) -> list[Diagnostic]:
+    """A body line that lists municipalities other than the project's own partners, contacts and lead."""
+    if any(not codes <= known for codes in listed):
+        return [_diagnostic("unread-place-list", token, "this line lists municipalities that were not read as "
+                            "partners; if they take part, give the line a partner label")]
     return []
 
 
+def marker_like(text: str) -> bool:
+    """A short line with an ended word that was not read as a marker."""
+    return (text.count(" ") < MAX_MARKER_LIKE_WORDS and ENDED_WORD.search(text) is not None
+            and not is_ended_marker(text))
+
+
+def contact_like(text: str) -> bool:
+    """A short line with an e-mail address, a phone number, or a name and a comma."""
+    if len(text) > MAX_CONTACT_LIKE_CHARS or len(text.split()) > MAX_CONTACT_LIKE_WORDS:
+        return False
+    address = ("@" in text or "(a" in text or "[a" in text) and EMAIL.search(text) is not None
+    return address or _PHONE_IN_TEXT.search(text) is not None or ("," in text and NAME.match(text) is not None)
+
+
+class LineFacts(NamedTuple):
+    """What the checks find in one line's text, worked out once per distinct text."""
+
+    listed: tuple[frozenset[str], ...]
+    marker_like: bool
+    contact_like: bool
+
+    @classmethod
+    def of(cls, text: str, gazetteer: Gazetteer) -> LineFacts:
+        return cls(listed_codes(text, gazetteer), marker_like(text), contact_like(text))
+
+
 def _unread_marker(token: Token, project: Project) -> list[Diagnostic]:
-    text = token.line.text
-    if ENDED_WORD.search(text) is None or len(text.split()) > MAX_MARKER_LIKE_WORDS or is_ended_marker(text):
-        return []
     state = "ended" if project.ended else "not ended"
     return [_diagnostic("unread-ended-marker", token, f"line looks like an ended marker but was not read as one; "
                         f"the project is {state}")]
 
 
 def _unread_contact(token: Token) -> list[Diagnostic]:
-    text = token.line.text
-    if len(text) > MAX_CONTACT_LIKE_CHARS or len(text.split()) > MAX_CONTACT_LIKE_WORDS:
-        return []
-    address = ("@" in text or "(a" in text or "[a" in text) and EMAIL.search(text) is not None
-    if address or _PHONE_IN_TEXT.search(text) or ("," in text and NAME.match(text)):
-        return [_diagnostic("unread-contact", token, "line looks like a contact (a name, an e-mail address or a "
-                            "phone number) but was not read as one")]
-    return []
+    return [_diagnostic("unread-contact", token, "line looks like a contact (a name, an e-mail address or a "
+                        "phone number) but was not read as one")]
 
 
 def _thin_partners(token: Token, gazetteer: Gazetteer) -> list[Diagnostic]:
@@ -163,25 +189,39 @@ def _contacts_without_place(project: Project) -> list[Diagnostic]:
                        "lead cannot come from it") for c in project.contacts if c.place is None]
 
 
-def audit(block: Block, project: Project, gazetteer: Gazetteer) -> Project:
+def _audit_one(block: Block, project: Project, gazetteer: Gazetteer, facts: dict[str, LineFacts]) -> Project:
     """The project with the warnings of every check added."""
     places = [p.place for p in project.partners] + [c.place for c in project.contacts if c.place is not None]
     known = {p.code for p in places if p.code is not None}
     if project.lead is not None and project.lead.code is not None:
         known.add(project.lead.code)
     found: list[Diagnostic] = []
-    if block.title is not None:
+    if block.title is not None and contact_like(block.title.line.text):
         found += _unread_contact(block.title)  # a contact line not read as one becomes the next title
     for token in block.tokens:
         if token.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO) and token is not block.title:
-            found += _unread_places(token, known, gazetteer)
-            found += _unread_marker(token, project)
-            found += _unread_contact(token)
+            text = token.line.text
+            if text not in facts:
+                facts[text] = LineFacts.of(text, gazetteer)
+            seen = facts[text]
+            found += _unread_places(token, seen.listed, known)
+            found += _unread_marker(token, project) if seen.marker_like else []
+            found += _unread_contact(token) if seen.contact_like else []
         elif token.kind is Kind.PARTNERS:
             found += _thin_partners(token, gazetteer)
     found += _ended_date(block) + _title_candidates(block) + _merged(block)
     found += _contacts_without_place(project)
-    return replace(project, diagnostics=project.diagnostics + tuple(found))
+    return replace(project, diagnostics=project.diagnostics + tuple(found)) if found else project
+
+
+def audit(blocks: list[Block], projects: list[Project], gazetteer: Gazetteer) -> list[Project]:
+    """Every project with the warnings of every check added, the numbering of the whole listing included.
+
+    What a line holds is worked out once per distinct text: lines repeat within a listing, and whole listings
+    repeat across snapshots.
+    """
+    facts: dict[str, LineFacts] = {}
+    return check_numbering([_audit_one(b, p, gazetteer, facts) for b, p in zip(blocks, projects, strict=True)])
 
 
 def check_numbering(projects: list[Project]) -> list[Project]:

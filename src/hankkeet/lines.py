@@ -96,7 +96,12 @@ _LOOSE_END = regex.compile(r"^\s*(?:ja|sekä|och|samt)\s+|(?:[,;]|\s(?:ja|sekä|
 MAX_ITEM_WORDS = 5
 #: "Hankkeessa ovat mukana myös Oulu ja Kempele": at most this many words lead into an unlabelled list.
 MAX_LEAD_WORDS = 4
+MAX_LEAD_LINE_CHARS = 300
 MAX_LIST_CHARS = 1500
+_NAME_AFTER_PUNCTUATION = regex.compile(r"[,;]\s*\p{Lu}")
+_NAME_AFTER_CONJUNCTION = regex.compile(r" (?:ja|sekä|och|samt)\s+\p{Lu}")
+#: A list item (a name) is at most this long on average: "Kuusiokuntien sosiaali- ja terveyskuntayhtymä" is 46.
+MAX_ITEM_CHARS = 60
 
 
 def _split_top_level(text: str) -> list[str]:
@@ -130,14 +135,24 @@ def split_partners(text: str) -> list[str]:
     return entries
 
 
+def _separators(text: str) -> int:
+    """How many list separators the text may hold, counted with str methods (cheaper than any pattern)."""
+    return (text.count(",") + text.count(";") + text.count(" ja ") + text.count(" sekä ") + text.count(" och ")
+            + text.count(" samt ") + text.count("("))
+
+
 def place_list_items(text: str, gazetteer: Gazetteer) -> tuple[int, int, int] | None:
     """(items, places, firm places) of a text read as a list; None when an item is too long to be a name.
 
     A place is an item that resolves to a municipality, a former one or an organisation; a firm place is a
     municipality matched without fuzzy matching.
     """
+    if len(text) > MAX_LIST_CHARS or len(text) > MAX_ITEM_CHARS * (_separators(text) + 1):
+        return None  # most body lines: far too few separators for their length, so no need to split them
+    if any(chunk.lstrip()[:1].islower() for chunk in text.split(",")):
+        return None  # names are capitalised; prose goes on after a comma in lower case
     first = _SEPARATOR.search(text)
-    if len(text) > MAX_LIST_CHARS or (text[: first.start()] if first else text).count(" ") >= MAX_ITEM_WORDS:
+    if (text[: first.start()] if first else text).count(" ") >= MAX_ITEM_WORDS:
         return None
     items = split_partners(text)
     if not items or any(item.count(" ") >= MAX_ITEM_WORDS for item in items):
@@ -224,6 +239,8 @@ def after_lead_phrase(text: str, gazetteer: Gazetteer) -> str | None:
     The list must hold at least two items, all of them places, so a sentence that merely ends with a place
     name is not taken for a list.
     """
+    if len(text) > MAX_LEAD_LINE_CHARS:
+        return None
     first = _SEPARATOR.search(text)
     if first is None:
         return None
@@ -282,10 +299,18 @@ def _may_be_contact(text: str) -> bool:
         ("," in text or "(" in text or ";" in text) and _PERSON_START.match(text) is not None)
 
 
+def may_hold_names(text: str) -> bool:
+    """Cheap test before the list rules: a capitalised word after a separator (``Oulu, Kempele``); most body
+    lines go on in lower case after their commas and conjunctions."""
+    if _NAME_AFTER_PUNCTUATION.search(text) is not None:
+        return True
+    has_conjunction = " ja " in text or " sekä " in text or " och " in text or " samt " in text
+    return has_conjunction and _NAME_AFTER_CONJUNCTION.search(text) is not None
+
+
 def _may_be_list(text: str) -> bool:
-    """Cheap test before the partner rules: a label, or a list separator, or one short capitalised word group."""
-    return ":" in text or "," in text or ";" in text or (text.count(" ") < 3 and text[0].isupper()) or (
-        " ja " in text or " sekä " in text or " och " in text or " samt " in text)
+    """Cheap test before the partner rules: a label, names after a separator, or one short capitalised group."""
+    return ":" in text or (text.count(" ") < 3 and text[0].isupper()) or may_hold_names(text)
 
 
 def read_line(text: str, gazetteer: Gazetteer) -> Reading:
@@ -315,8 +340,19 @@ def classify_text(text: str, gazetteer: Gazetteer) -> Token:
 
 
 def classify(lines: Iterable[Line], gazetteer: Gazetteer) -> list[Token]:
-    """Classify every line, keeping its original number."""
-    return [Token(line, *read_line(line.text, gazetteer)) for line in lines]
+    """Classify every line, keeping its original number; each distinct text is read once.
+
+    Lines repeat ("Lisätietoja", "HANKE ON PÄÄTTYNYT.", a partner list), and whole listings repeat across
+    snapshots, so the readings are kept for the run.
+    """
+    readings: dict[str, Reading] = {}
+    tokens = []
+    for line in lines:
+        reading = readings.get(line.text)
+        if reading is None:
+            reading = readings[line.text] = read_line(line.text, gazetteer)
+        tokens.append(Token(line, *reading))
+    return tokens
 
 
 def title_shape(text: str, *, lenient: bool) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hankkeet.blocks import segment
-from hankkeet.checks import audit, check_numbering
+from hankkeet.checks import audit
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.fields import build_project
 from hankkeet.ids import assign_ids
@@ -24,7 +24,7 @@ def extract(data: bytes | str, gazetteer: Gazetteer | None = None, file: str = "
     blocks, unassigned, problems = segment(tokens)
     projects = [build_project(block, gazetteer) for block in blocks]
     projects = infer_leads(projects, gazetteer)
-    projects = check_numbering([audit(b, p, gazetteer) for b, p in zip(blocks, projects, strict=True)])
+    projects = audit(blocks, projects, gazetteer)
     projects = assign_ids(projects)
     diagnostics = sorted(
         [d for p in projects for d in p.diagnostics] + problems + read_problems, key=lambda d: (d.line, d.code)
