@@ -148,7 +148,7 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
     A numbered line outside a list, or a short capitalised phrase between two paragraphs (after a full stop,
     before a capitalised paragraph): sub-headings look the same, so this is a warning, not a boundary.
     """
-    body = [t for t in block.tokens if t.kind is not Kind.BLANK]
+    body = block.tokens  # blank lines never reach a block
     out = []
     for index, token in enumerate(body[1:-1], start=1):
         if token is block.title:
@@ -158,9 +158,9 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
             suspect = title_shape(token.payload, lenient=True) and not in_numbered_list(previous, token, following)
         else:
             text = token.line.text
-            suspect = (token.kind is Kind.TEXT and text[:1].isupper() and _heading_shape(text)
-                       and previous.kind is Kind.TEXT and previous.line.text.endswith((".", "!", "?"))
-                       and _paragraph_follows(following))
+            suspect = (token.kind is Kind.TEXT and previous.kind is Kind.TEXT and text[:1].isupper()
+                       and previous.line.text.endswith((".", "!", "?")) and _paragraph_follows(following)
+                       and _heading_shape(text))
         if suspect:
             out.append(_diagnostic("title-like-line", token, "this line could be the title of another project "
                                    "merged into this one (or a sub-heading); check where the project ends"))
@@ -169,7 +169,7 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
 
 def _merged(block: Block) -> list[Diagnostic]:
     """Two contact sections, two ended markers, or two partner lists with text between them in one block."""
-    tokens = [t for t in block.tokens if t.kind is not Kind.BLANK]
+    tokens = block.tokens
     for kinds, what in (((Kind.CONTACT_HEADER, Kind.CONTACT_INLINE), "contact section"),
                         ((Kind.ENDED,), "ended marker")):
         seen = [t for t in tokens if t.kind in kinds]
