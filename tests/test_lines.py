@@ -323,5 +323,5 @@ def test_every_phone_label(label: str) -> None:
 ])
 def test_every_role_head_word_is_a_role(role: str) -> None:
     assert read_field(role) == ("role", role)
-    (person,) = split_people(f"Anna Aalto, {role}, Vaasa") or []
+    (person,) = split_people(f"Anna Aalto, {role}, Vaasa") or ()
     assert (person.role, person.places) == (role, ("Vaasa",))

@@ -91,8 +91,10 @@ class LineFacts(NamedTuple):
     contact_like: bool
 
     @classmethod
-    def of(cls, text: str, gazetteer: Gazetteer) -> LineFacts:
-        return cls(listed_codes(text, gazetteer), marker_like(text), contact_like(text))
+    def of(cls, text: str, gazetteer: Gazetteer) -> LineFacts | None:
+        """The facts of a line, or None when it holds nothing the checks look for (most lines)."""
+        facts = cls(listed_codes(text, gazetteer), marker_like(text), contact_like(text))
+        return facts if any(facts) else None
 
 
 def _unread_marker(token: Token, project: Project) -> list[Diagnostic]:
@@ -167,20 +169,30 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
     return out
 
 
+_SECTION = {Kind.CONTACT_HEADER: "contact section", Kind.CONTACT_INLINE: "contact section",
+            Kind.ENDED: "ended marker"}
+
+
 def _merged(block: Block) -> list[Diagnostic]:
     """Two contact sections, two ended markers, or two partner lists with text between them in one block."""
-    tokens = block.tokens
-    for kinds, what in (((Kind.CONTACT_HEADER, Kind.CONTACT_INLINE), "contact section"),
-                        ((Kind.ENDED,), "ended marker")):
-        seen = [t for t in tokens if t.kind in kinds]
-        if len(seen) >= 2:
-            return [_diagnostic("merged-projects", seen[1], f"a second {what} (the first is on line "
-                                f"{seen[0].line.number}): two projects read as one?")]
-    partners = [i for i, t in enumerate(tokens) if t.kind is Kind.PARTNERS]
-    for first, second in zip(partners, partners[1:]):
-        if any(t.kind in (Kind.TEXT, Kind.NUMBERED) for t in tokens[first + 1:second]):
-            return [_diagnostic("merged-projects", tokens[second], f"a second partner list after text (the "
-                                f"first is on line {tokens[first].line.number}): two projects read as one?")]
+    first: dict[str, Token] = {}
+    partners: Token | None = None
+    text_since_partners = False
+    for token in block.tokens:
+        kind = token.kind
+        what = _SECTION.get(kind)
+        if what is not None:
+            if what in first:
+                return [_diagnostic("merged-projects", token, f"a second {what} (the first is on line "
+                                    f"{first[what].line.number}): two projects read as one?")]
+            first[what] = token
+        elif kind is Kind.PARTNERS:
+            if partners is not None and text_since_partners:
+                return [_diagnostic("merged-projects", token, f"a second partner list after text (the first "
+                                    f"is on line {partners.line.number}): two projects read as one?")]
+            partners, text_since_partners = token, False
+        elif kind is Kind.TEXT or kind is Kind.NUMBERED:
+            text_since_partners = True
     return []
 
 
@@ -189,25 +201,33 @@ def _contacts_without_place(project: Project) -> list[Diagnostic]:
                        "lead cannot come from it") for c in project.contacts if c.place is None]
 
 
-def _audit_one(block: Block, project: Project, gazetteer: Gazetteer, facts: dict[str, LineFacts]) -> Project:
-    """The project with the warnings of every check added."""
+def _known_codes(project: Project) -> set[str]:
+    """The municipalities a project already names: partners, contact places, lead."""
     places = [p.place for p in project.partners] + [c.place for c in project.contacts if c.place is not None]
     known = {p.code for p in places if p.code is not None}
     if project.lead is not None and project.lead.code is not None:
         known.add(project.lead.code)
+    return known
+
+
+def _audit_one(block: Block, project: Project, gazetteer: Gazetteer, facts: dict[str, LineFacts | None]) -> Project:
+    """The project with the warnings of every check added."""
     found: list[Diagnostic] = []
-    if block.title is not None and contact_like(block.title.line.text):
-        found += _unread_contact(block.title)  # a contact line not read as one becomes the next title
+    title = block.title
+    if title is not None and contact_like(title.line.text):
+        found += _unread_contact(title)  # a contact line not read as one becomes the next title
     for token in block.tokens:
-        if token.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO) and token is not block.title:
+        kind = token.kind
+        if kind is Kind.TEXT or kind is Kind.NUMBERED or kind is Kind.MORE_INFO:
             text = token.line.text
-            if text not in facts:
-                facts[text] = LineFacts.of(text, gazetteer)
-            seen = facts[text]
-            found += _unread_places(token, seen.listed, known)
+            seen = facts[text] if text in facts else facts.setdefault(text, LineFacts.of(text, gazetteer))
+            if seen is None or token is title:
+                continue
+            if seen.listed:
+                found += _unread_places(token, seen.listed, _known_codes(project))
             found += _unread_marker(token, project) if seen.marker_like else []
             found += _unread_contact(token) if seen.contact_like else []
-        elif token.kind is Kind.PARTNERS:
+        elif kind is Kind.PARTNERS:
             found += _thin_partners(token, gazetteer)
     found += _ended_date(block) + _title_candidates(block) + _merged(block)
     found += _contacts_without_place(project)
@@ -220,7 +240,7 @@ def audit(blocks: list[Block], projects: list[Project], gazetteer: Gazetteer) ->
     What a line holds is worked out once per distinct text: lines repeat within a listing, and whole listings
     repeat across snapshots.
     """
-    facts: dict[str, LineFacts] = {}
+    facts: dict[str, LineFacts | None] = {}
     return check_numbering([_audit_one(b, p, gazetteer, facts) for b, p in zip(blocks, projects, strict=True)])
 
 

@@ -81,7 +81,7 @@ def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
         return [Contact(None, address, None, gazetteer.from_email_domain(address), line)]
     if is_phone(text):
         return [Contact(None, None, None, None, line, phone=read_field(text)[1])]
-    people = split_people(text) or ([Person(text)] if NAME.fullmatch(text) else [])
+    people = split_people(text) or ((Person(text),) if NAME.fullmatch(text) else ())
     contacts: list[Contact] = []
     for index, person in enumerate(people):
         # "A ja B, Place": A shares the place of the next person who has one.

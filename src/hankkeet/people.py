@@ -4,6 +4,7 @@ Each field is read by its shape alone; which place-like field is the place is de
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -31,6 +32,8 @@ _NAME_THEN_ROLE = regex.compile(rf"(?P<name>{NAME.pattern})\s*\((?P<role>[^()]+)
 # "A ja B, Place", "A, X och B, Y", "A, X; B, Y": a semicolon separates people when a name follows it.
 PERSON_SEPARATOR = regex.compile(
     rf"\s+(?:ja|och|&)\s+(?=\p{{Lu}})|\s*;\s*(?={NAME_WORD}\s+(?:{PARTICLE}\s+)?\p{{Lu}})")
+#: Distinct texts kept by the caches of pure line readers: a listing has about 1,200 lines.
+CACHED_LINES = 8192
 _FIELD_SEPARATOR = regex.compile(r"\s*[,;]\s*|\s+[–|]\s+")
 
 
@@ -87,8 +90,12 @@ def _person(part: str) -> Person | None:
                   found["email"][0] if found["email"] else None, found["phone"][0] if found["phone"] else None)
 
 
-def split_people(text: str) -> list[Person] | None:
-    """Read ``A, X ja B, Y`` / ``A ja B, Y`` / ``A, role, e-mail, phone, Place``; None when not that shape."""
+@functools.lru_cache(maxsize=CACHED_LINES)
+def split_people(text: str) -> tuple[Person, ...] | None:
+    """Read ``A, X ja B, Y`` / ``A ja B, Y`` / ``A, role, e-mail, phone, Place``; None when not that shape.
+
+    Cached: classifying a line and reading its contacts both ask, and contact lines repeat.
+    """
     people: list[Person] = []
     for part in PERSON_SEPARATOR.split(text):
         person = _person(part)
@@ -98,7 +105,7 @@ def split_people(text: str) -> list[Person] | None:
     last = people[-1]
     if not (last.places or last.email or last.phone):
         return None  # a contact line ends with the person's place or a way to reach them
-    return people
+    return tuple(people)
 
 
 def is_contact(text: str) -> bool:
