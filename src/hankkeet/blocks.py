@@ -15,8 +15,8 @@ import regex
 
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import CONTACT_KINDS, looks_like_title
-from hankkeet.people import NAME
 from hankkeet.model import Block, Kind, Line, Token
+from hankkeet.people import NAME
 
 # A partner list that goes on on the next line ends with a comma or a conjunction.
 _OPEN_LIST = regex.compile(r"(?:,|\s(?:ja|sekä|och|samt))\s*$")

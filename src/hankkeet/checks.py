@@ -25,8 +25,8 @@ from hankkeet.lines import (
     title_shape,
 )
 from hankkeet.model import Block, Kind, Project, Token
-from hankkeet.people import EMAIL, NAME
 from hankkeet.municipalities import Gazetteer, key
+from hankkeet.people import EMAIL, NAME
 
 #: A line this short that uses an ended word may be a marker worded in a way the rules do not know.
 MAX_MARKER_LIKE_WORDS = 12

@@ -8,9 +8,9 @@ import regex
 
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import is_ended_marker, read_date, split_partners
-from hankkeet.people import EMAIL_FIELD, NAME, Person, is_phone, read_field, split_people
 from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
+from hankkeet.people import EMAIL_FIELD, NAME, Person, is_phone, read_field, split_people
 
 # "lisäksi yksityinen kumppanioppilaitos Keravan musiikkiopisto": words before the name describe the partner.
 _LOWER_PREFIX = regex.compile(r"^(?:\p{Ll}[\p{L}-]*\s+)+(?=\p{Lu})")
