@@ -151,6 +151,18 @@ CASES = {
         "Eka\nKuvaus.\nLisätietoja\nA B, Virrat\nToka\n",
         [(1, 4, "Eka", False, []), (5, 5, "Toka", False, [])],
     ),
+    "a-number-after-a-sentence-with-a-colon-is-an-item": (
+        "1. Eka\nKuvaus.\nHankkeessa tehtiin:\n2. Uusi intra\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 7, "1. Eka", False, [])],
+    ),
+    "the-next-number-before-a-list-of-another-style": (
+        "1. Eka\nKuvaus.\n2. Toka\n1) ensimmäinen vaihe\nLisätietoja\nA B, Virrat\n",
+        [(1, 2, "1. Eka", False, []), (3, 6, "2. Toka", False, [])],
+    ),
+    "a-title-alone-then-a-marker": (
+        "Eka\nToka\nHANKE ON PÄÄTTYNYT.\nKuvaus.\nLisätietoja\nA B, Virrat\n",
+        [(1, 1, "Eka", False, []), (2, 6, "Toka", True, [])],
+    ),
 }
 
 
@@ -175,6 +187,8 @@ def test_lone_links_are_unassigned_not_projects() -> None:
 
 @pytest.mark.parametrize(("line", "header"), [
     ("Hankkeen vetäjät:", True), ("Yhteyshenkilöt tässä hankkeessa:", True),
+    ("Hankkeen vetäjät ovat seuraavat:", True),  # four words
+    ("Hankkeen vetäjät ovat nyt seuraavat:", False),  # five
     ("Hankkeen vetäjät", False),  # no colon: text of the description
     ("Tässä on vielä pitkä johdanto ennen:", False),  # five words: a sentence, not a header
 ])

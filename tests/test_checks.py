@@ -152,3 +152,38 @@ def test_line_limits_of_the_unread_checks(code: str, line_at_limit: str, line_pa
 def test_limits_of_a_title_like_line(heading: str, paragraph: str, warned: bool, gazetteer: Gazetteer) -> None:
     text = f"Eka\nEnsimmäinen kappale on tässä.\n{heading}\n{paragraph}\n" + CONTACT
     assert ("title-like-line" in _codes_on(text, 3, gazetteer)) is warned
+
+
+CASES = {
+    # listing -> the (line, code) pairs of the checks it must give, and nothing else of those codes
+    "phone-before-a-full-stop": ("Eka\nKuvaus.\nSoita numeroon 040 123 4567.\n" + CONTACT,
+                                 [(3, "unread-contact")]),
+    "address-in-a-sentence": ("Eka\nKuvaus.\nPalautetta voi lähettää osoitteeseen palaute@kunta.fi\n" + CONTACT,
+                              [(3, "unread-contact")]),
+    "obfuscated-address-in-a-sentence": ("Eka\nKuvaus.\nPalautetta voi lähettää osoitteeseen palaute(a)kunta.fi\n"
+                                         + CONTACT, [(3, "unread-contact")]),
+    "half-the-items-are-places": ("Eka\nKuvaus.\nAkaa, Alavus, Yritys Oy ja Järjestö.\n" + CONTACT,
+                                  [(3, "unread-place-list")]),
+    "lower-case-items-are-prose": ("Eka\nKuvaus.\nAkaa, Alavus, yritykset ja järjestöt.\n" + CONTACT, []),
+    "list-in-the-second-sentence": ("Eka\nKuvaus.\nKuvaus on tässä, ja se on pitkä, monipolvinen sekä kattava. "
+                                    "Akaa, Alavus ja Virrat.\n" + CONTACT, [(3, "unread-place-list")]),
+    "list-after-a-colon": ("Eka\nKuvaus.\nHankkeeseen osallistuivat lisäksi seuraavat naapurikunnat: Akaa, "
+                           "Alavus ja Virrat.\n" + CONTACT, [(3, "unread-place-list")]),
+    "places-the-project-names-already": ("Eka\nKuvaus.\nMuut kunnat: Alavus\nHanke tehtiin Virroilla, Alavus ja "
+                                         "Virrat mukana.\n" + CONTACT, []),
+    "two-inline-contacts-are-one-section": ("Eka\nKuvaus.\nLisätietoja: Anna Aalto, Virrat\n"
+                                            "Lisätietoja: Bo Berg, Vaasa\n", []),
+    "a-wrapped-list-is-no-thin-list": ("Eka\nKuvaus.\nMuut kunnat: Forssa ja\nLoppi\n" + CONTACT, []),
+    "a-repeated-number": ("1. Eka\nKuvaus.\n" + CONTACT + "2. Toka\nKuvaus.\n" + CONTACT + "2. Kolmas\nKuvaus.\n"
+                          + CONTACT, [(9, "numbering-gap")]),
+    "a-dated-marker-is-no-partial-date": ("Eka\nHanke päättyi 31.12.2022.\nKuvaus.\n" + CONTACT, []),
+    "a-title-with-an-ended-word-is-no-marker": ("Hanke päättyi – mitä seuraavaksi?\nKuvaus.\n" + CONTACT, []),
+}
+CHECK_CODES = {"unread-place-list", "unread-ended-marker", "unread-contact", "partners-thin", "ended-date-unread",
+               "title-like-line", "title-full-stop", "merged-projects", "contact-without-place", "numbering-gap"}
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
+def test_checks_on_listings(text: str, expected: list[tuple[int, str]], gazetteer: Gazetteer) -> None:
+    found = [(d.line, d.code) for d in extract(text, gazetteer).diagnostics if d.code in CHECK_CODES]
+    assert found == expected

@@ -68,6 +68,18 @@ CONTACTS = [
      [("Matti Virtanen", "Tietohallinto", None, None, "Espoo", "049", "exact")]),
     # Two municipalities among the fields: no one place can be told, so they stay together (and unmatched).
     ("Matti Virtanen, Espoo, Vantaa", [("Matti Virtanen", None, None, None, "Espoo, Vantaa", None, "none")]),
+    ("Anna Aalto, Lapin liitto, Rovaniemi",
+     [("Anna Aalto", "Lapin liitto", None, None, "Rovaniemi", "698", "exact")]),
+    ("Anna Aalto, Kehittämisyksikkö, Lapin liitto",
+     [("Anna Aalto", None, None, None, "Kehittämisyksikkö, Lapin liitto", None, "organisation")]),
+    ("Anna Aalto, anna@edu.vaasa.fi", [("Anna Aalto", None, "anna@edu.vaasa.fi", None, None, "905", "email-domain")]),
+    ("Matti Virtanen ja Anna Laine, anna.laine@espoo.fi ja Bo Berg, Vaasa",
+     [("Matti Virtanen", None, None, None, None, None, None),
+      ("Anna Laine", None, "anna.laine@espoo.fi", None, None, "049", "email-domain"),
+      ("Bo Berg", None, None, None, "Vaasa", "905", "exact")]),
+    ("Matti Virtanen ja Anna Laine, anna.laine@example.com",
+     [("Matti Virtanen", None, None, None, None, None, None),
+      ("Anna Laine", None, "anna.laine@example.com", None, None, None, None)]),
     # "A ja B, Place": A shares B's place, not B's e-mail domain.
     ("Matti Virtanen ja Anna Laine, anna.laine@espoo.fi",
      [("Matti Virtanen", None, None, None, None, None, None),
@@ -195,3 +207,12 @@ def test_place_warnings(raw: str, code: str | None, gazetteer: Gazetteer) -> Non
 def test_a_title_loses_its_full_stop(line: str, title: str, gazetteer: Gazetteer) -> None:
     (project,) = extract(f"{line}\nKuvaus jatkuu tässä.\nLisätietoja\nA B, Virrat\n", gazetteer).projects
     assert project.title == title
+
+
+@pytest.mark.parametrize(("contacts", "lead"), [
+    ("Anna Aalto, Nilsiä\n", "297"),  # a former municipality leads as the one it merged into
+    ("Anna Aalto, projektipäällikkö, anna@example.com\nBo Berg, Vaasa\n", "905"),  # the first contact with a place
+])
+def test_lead_is_the_first_contact_place(contacts: str, lead: str, gazetteer: Gazetteer) -> None:
+    (project,) = extract(f"Eka\nKuvaus.\nLisätietoja\n{contacts}", gazetteer).projects
+    assert project.lead is not None and project.lead.code == lead

@@ -5,7 +5,6 @@ import pytest
 
 from hankkeet.lines import (
     MAX_MARKER_WORDS,
-    MAX_TITLE_WORDS,
     classify_text,
     is_ended_marker,
     looks_like_title,
@@ -140,10 +139,13 @@ def test_classify(text: str, kind: Kind, number: int | None, payload: str) -> No
 
 
 def test_marker_word_limit_is_a_boundary() -> None:
-    words = ["hanke", "on", "nyt", "jo", "päättynyt"]
-    at_limit = " ".join(words + ["vuonna"] * (MAX_MARKER_WORDS - len(words)))
-    assert is_ended_marker(at_limit)
-    assert not is_ended_marker(at_limit + " vuonna")
+    # Literal inputs, not built from MAX_MARKER_WORDS, so that a change of the limit fails here.
+    assert MAX_MARKER_WORDS == 10
+    assert is_ended_marker("hanke on nyt jo päättynyt vuonna vuonna vuonna vuonna vuonna")
+    assert not is_ended_marker("hanke on nyt jo päättynyt vuonna vuonna vuonna vuonna vuonna vuonna")
+    ninety = "Hanke on päättynyt" + "." * 72
+    assert classify_text(ninety, GAZETTEER).kind is Kind.ENDED
+    assert classify_text(ninety + ".", GAZETTEER).kind is Kind.TEXT
 
 
 @pytest.mark.parametrize(
@@ -256,8 +258,8 @@ def test_a_list_that_wraps_after_a_conjunction_keeps_its_names(text: str, entrie
         ("Kuntien eVaka.", None, False),
         ("Ensimmäinen lause. Toinen lause.", "Kuvaus.", False),
         ("HANKE ON PÄÄTTYNYT.", None, False),
-        (" ".join(["sana"] * MAX_TITLE_WORDS), None, True),
-        (" ".join(["sana"] * (MAX_TITLE_WORDS + 1)), None, False),
+        (" ".join(["sana"] * 25), None, True),  # MAX_TITLE_WORDS, written out
+        (" ".join(["sana"] * 26), None, False),
     ],
 )
 def test_looks_like_title(text: str, following: str | None, title_like: bool) -> None:
@@ -325,3 +327,51 @@ def test_every_role_head_word_is_a_role(role: str) -> None:
     assert read_field(role) == ("role", role)
     (person,) = split_people(f"Anna Aalto, {role}, Vaasa") or ()
     assert (person.role, person.places) == (role, ("Vaasa",))
+
+
+LINE_CASES = [
+    # The helper's hand mutants: each line tells one alternative of a rule from its neighbours.
+    ("Mukana olevat kunnat:", Kind.PARTNERS, ""), ("Mukana:", Kind.PARTNERS, ""),
+    ("Övriga kommuner:", Kind.PARTNERS, ""), ("Deltagande kommuner:", Kind.PARTNERS, ""),
+    ("Hankkeessa mukana olevat muut kunnat: Akaa, Alavus", Kind.PARTNERS, "Akaa, Alavus"),
+    ("Myös nämä kaksi muuta uutta kuntaa: Akaa, Alavus", Kind.TEXT, None),  # six words: a sentence, not a label
+    ("Mukana Suomen Kuntaliitto", Kind.TEXT, None),
+    ("Kumppanit: Akaa, Alavus, Virrat, Yksi kaksi kolme neljä viisi", Kind.PARTNERS, None),
+    ("Kumppanit: Akaa, Alavus, Virrat, Yksi kaksi kolme neljä viisi kuusi", Kind.TEXT, None),
+    ("Lapinahti", Kind.TEXT, None),  # a fuzzy match alone is no list
+    ("Kumppanit: Akaa, Alavus ja kolmas kumppani", Kind.PARTNERS, None),  # exactly two thirds
+    ("Kumppanit: Lapin liitto, Sarastia Oy", Kind.TEXT, None),  # no municipality
+    ("Tampere, Lapin liitto", Kind.TEXT, None),
+    ("Akaa ja Alavus", Kind.PARTNERS, None),
+    ("Anna Aalto – Vaasa", Kind.CONTACT, None), ("Anna Aalto | Vaasa", Kind.CONTACT, None),
+    ("projektipäällikkö Matti Virtanen, Espoo", Kind.CONTACT, None),
+    ("Matti Virtanen (projektipäällikkö) – Espoo", Kind.CONTACT, None),
+    ("www.example.de", Kind.LINK, None), ("lampio.fi", Kind.LINK, None), ("kunta.fi/hanke", Kind.LINK, None),
+    ("Hankkeen sivut", Kind.LINK, None), ("Hankkeen verkkosivusto", Kind.LINK, None),
+    ("Hankkeen verkkosivustolta.", Kind.LINK, None), ("Hankkeen sivut www.example.fi", Kind.LINK, None),
+    ("Projektets webbplats", Kind.LINK, None),
+    ("Lisätietoja hankkeesta " + "sana " * 17 + "täältä.", Kind.MORE_INFO, None),  # 20 words
+    ("Lisätietoja hankkeesta " + "sana " * 18 + "täältä.", Kind.TEXT, None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "payload"), LINE_CASES, ids=[c[0][:40] for c in LINE_CASES])
+def test_line_cases(text: str, kind: Kind, payload: str | None) -> None:
+    token = classify_text(text, GAZETTEER)
+    assert token.kind is kind
+    if payload is not None:
+        assert token.payload == payload
+
+
+@pytest.mark.parametrize(("text", "following"), [
+    ("– luettelon kohta", "Kuvaus."), ("Hankkeen tavoitteet,", "Kuvaus."), ("Hankkeen tavoitteet;", "Kuvaus."),
+    ("Lue lisää osoitteesta www.example.fi", "Kuvaus."), ("Lue lisää https://example.fi/hanke", "Kuvaus."),
+    ("Palaute osoitteeseen palaute@kunta.fi", "Kuvaus."), ("Hanke oli kolmen kunnan yhteinen.", "Kuvaus."),
+    ("Kunnat ovat mukana hankkeessa.", "Kuvaus."), ("Kunnat olivat mukana hankkeessa.", "Kuvaus."),
+    ("Projektet var gemensamt för tre kommuner.", "Kuvaus."), ("Projektet har tre delar.", "Kuvaus."),
+    ("Projektet hade tre delar.", "Kuvaus."), ("1. Kunta on ottanut käyttöön uuden järjestelmän.", "Kuvaus."),
+    ("4) Hankkeen tavoitteet:", "Kuvaus."), ("Kuntien eVaka.", "Lisätietoja: Anna Aalto, Virrat"),
+    ("Kuntien eVaka.", "Anna Aalto, Virrat"),
+])
+def test_lines_that_are_no_title(text: str, following: str) -> None:
+    assert not looks_like_title(classify_text(text, GAZETTEER), classify_text(following, GAZETTEER))

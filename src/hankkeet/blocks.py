@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import CONTACT_KINDS, looks_like_title
+from hankkeet.lines import CONTACT_KINDS, list_left_open, looks_like_title
 from hankkeet.model import Block, Kind, Line, Token
 from hankkeet.people import NAME
 
-# A partner list that goes on on the next line ends with a comma or a conjunction.
-_OPEN_LIST = regex.compile(r"(?:,|\s(?:ja|sekä|och|samt))\s*$")
 _STAYS_AFTER_CONTACTS = CONTACT_KINDS | {Kind.LINK, Kind.PARTNERS, Kind.MORE_INFO}
 #: Lines that end a project's text: what follows them is the next project when it looks like a title.
 _ENDS_TEXT = {Kind.PARTNERS, Kind.LINK, Kind.MORE_INFO}
@@ -40,8 +37,7 @@ class _Open:
     def add(self, token: Token) -> None:
         if self.list_open and token.kind is Kind.TEXT:
             token = Token(token.line, Kind.PARTNERS, payload=token.line.text)  # a wrapped partner line
-        self.list_open = token.kind is Kind.PARTNERS and (
-            not token.payload or _OPEN_LIST.search(token.payload) is not None)
+        self.list_open = token.kind is Kind.PARTNERS and list_left_open(token.payload)
         if token.kind is Kind.ENDED and self.ended is None:
             self.ended = token
         self.in_contacts |= token.kind in CONTACT_KINDS

@@ -15,9 +15,11 @@ import regex
 from hankkeet.blocks import in_numbered_list
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import (
+    CONTACT_KINDS,
     ENDED_WORD,
     PARTNER_LABELS,
     is_ended_marker,
+    list_left_open,
     may_hold_names,
     partner_label,
     place_list_items,
@@ -38,7 +40,7 @@ MAX_HEADING_WORDS = 25
 MAX_SHORT_TITLE_WORDS = 6
 MIN_PARAGRAPH_CHARS = 60
 _SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
-_PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d.,/-])")
+_PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d/-]|[.,]\d)")
 _SENTENCES = regex.compile(r"(?<=[.!?])\s+(?=\p{Lu})")
 _DIGIT = regex.compile(r"\d")
 
@@ -178,20 +180,23 @@ def _merged(block: Block) -> list[Diagnostic]:
     first: dict[str, Token] = {}
     partners: Token | None = None
     text_since_partners = False
+    previous: Token | None = None
     for token in block.tokens:
         kind = token.kind
         what = _SECTION.get(kind)
-        if what is not None:
+        continues = previous is not None and previous.kind in CONTACT_KINDS and kind in CONTACT_KINDS
+        previous = token
+        if what is not None and not continues:
             if what in first:
                 return [_diagnostic("merged-projects", token, f"a second {what} (the first is on line "
                                     f"{first[what].line.number}): two projects read as one?")]
             first[what] = token
-        elif kind is Kind.PARTNERS:
+        elif what is None and kind is Kind.PARTNERS:
             if partners is not None and text_since_partners:
                 return [_diagnostic("merged-projects", token, f"a second partner list after text (the first "
                                     f"is on line {partners.line.number}): two projects read as one?")]
             partners, text_since_partners = token, False
-        elif kind is Kind.TEXT or kind is Kind.NUMBERED:
+        elif what is None and (kind is Kind.TEXT or kind is Kind.NUMBERED):
             text_since_partners = True
     return []
 
@@ -216,8 +221,10 @@ def _audit_one(block: Block, project: Project, gazetteer: Gazetteer, facts: dict
     title = block.title
     if title is not None and contact_like(title.line.text):
         found += _unread_contact(title)  # a contact line not read as one becomes the next title
+    previous: Token | None = None
     for token in block.tokens:
-        kind = token.kind
+        kind, after = token.kind, previous
+        previous = token
         if kind is Kind.TEXT or kind is Kind.NUMBERED or kind is Kind.MORE_INFO:
             text = token.line.text
             seen = facts[text] if text in facts else facts.setdefault(text, LineFacts.of(text, gazetteer))
@@ -227,8 +234,9 @@ def _audit_one(block: Block, project: Project, gazetteer: Gazetteer, facts: dict
                 found += _unread_places(token, seen.listed, _known_codes(project))
             found += _unread_marker(token, project) if seen.marker_like else []
             found += _unread_contact(token) if seen.contact_like else []
-        elif kind is Kind.PARTNERS:
-            found += _thin_partners(token, gazetteer)
+        elif kind is Kind.PARTNERS and not (after is not None and after.kind is Kind.PARTNERS
+                                            and list_left_open(after.payload)):
+            found += _thin_partners(token, gazetteer)  # a line that goes on with an open list is no new list
     found += _ended_date(block) + _title_candidates(block) + _merged(block)
     found += _contacts_without_place(project)
     return replace(project, diagnostics=project.diagnostics + tuple(found)) if found else project

@@ -92,6 +92,7 @@ _SEPARATOR = regex.compile(r"\s*[,;]\s*|(?<!-)\s+(?:ja|sekä|och|samt)\s+")
 _SPLIT_POINT = regex.compile(r"[()]|" + _SEPARATOR.pattern)
 _GROUP = regex.compile(r"\([^()]*\)")
 #: A conjunction or comma at either end of a wrapped line belongs to the list, not to a name.
+_OPEN_LIST = regex.compile(r"(?:,|\s(?:ja|sekä|och|samt))\s*$")
 _LOOSE_END = regex.compile(r"^\s*(?:ja|sekä|och|samt)\s+|(?:[,;]|\s(?:ja|sekä|och|samt))\s*$")
 MAX_ITEM_WORDS = 5
 #: "Hankkeessa ovat mukana myös Oulu ja Kempele": at most this many words lead into an unlabelled list.
@@ -118,6 +119,11 @@ def _split_top_level(text: str) -> list[str]:
             start = match.end()
     parts.append(text[start:])
     return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def list_left_open(payload: str) -> bool:
+    """Does a partner list go on on the next line: no items yet, or a comma or conjunction at its end?"""
+    return not payload or _OPEN_LIST.search(payload) is not None
 
 
 def split_partners(text: str) -> list[str]:
@@ -296,7 +302,8 @@ _PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{NAME_WORD}\s+(?:{PARTICLE}\s+)
 def _may_be_contact(text: str) -> bool:
     """Cheap test before the contact patterns: an e-mail sign, or a comma after two capitalised words."""
     return "@" in text or "(a" in text or "[a" in text or text[-1].isdigit() or (
-        ("," in text or "(" in text or ";" in text) and _PERSON_START.match(text) is not None)
+        ("," in text or "(" in text or ";" in text or " – " in text or " | " in text)
+        and _PERSON_START.match(text) is not None)
 
 
 def may_hold_names(text: str) -> bool:
