@@ -194,6 +194,7 @@ _INFO_WORDS = (r"(?:lisätietoja|lisätiedot|lisätietoa|tilläggsuppgifter|mer\
 _INFO_TAIL = r"(?:\s+(?:hankkeesta|om\s+projektet|antaa|antavat|ger|lämnar))*"
 CONTACT_HEADER = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s*:?")
 CONTACT_INLINE = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s*:\s*(?P<rest>\S.*)")
+CONTACT_INLINE_BARE = regex.compile(rf"(?i){_INFO_WORDS}{_INFO_TAIL}\s+(?P<rest>\S.*)")
 # A body sentence that points elsewhere: "Lisätietoja hankkeesta täältä." It names no person.
 MORE_INFO = regex.compile(r"(?i)(?:lisätietoja|lisää\s+tietoa|lisää\s+hankkeesta|mer\s+information)\s+\S.*")
 MAX_MORE_INFO_WORDS = 20
@@ -270,6 +271,9 @@ def _info(text: str) -> Reading | None:
     if inline:
         rest = inline["rest"]
         return (Kind.CONTACT_INLINE if is_contact(rest) else Kind.LINK), None, rest
+    bare = CONTACT_INLINE_BARE.fullmatch(text)  # "Lisätietoja antaa kehittämispäällikkö Leena Viitasaari, …"
+    if bare and is_contact(bare["rest"]):
+        return Kind.CONTACT_INLINE, None, bare["rest"]
     if MORE_INFO.fullmatch(text) and len(text.split()) <= MAX_MORE_INFO_WORDS:
         return Kind.MORE_INFO, None, ""
     return None
