@@ -204,3 +204,14 @@ def test_a_list_left_open_goes_on_on_the_next_line(end: str, gazetteer: Gazettee
                          gazetteer).projects
     assert [p.place.raw for p in project.partners][-1] == "Keravan musiikkiopisto"
     assert project.description == "Kuvaus."
+
+
+def test_the_first_of_two_dated_markers_dates_the_project(gazetteer: Gazetteer) -> None:
+    text = ("Eka\nHanke päättyi 31.12.2022.\nKuvaus on tässä.\nHanke päättyi 30.6.2023.\nKuvaus.\n"
+            "Lisätietoja\nA B, Virrat\n")
+    (project,) = extract(text, gazetteer).projects
+    assert (project.ended, project.ended_on) == (True, "2022-12-31")
+
+
+def test_a_more_information_sentence_alone_is_a_project(gazetteer: Gazetteer) -> None:
+    assert len(extract("Lisätietoja hankkeesta täältä.\n", gazetteer).projects) == 1
