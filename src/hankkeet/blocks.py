@@ -123,17 +123,18 @@ def segment(tokens: list[Token]) -> tuple[list[Block], list[Line], list[Diagnost
 
 
 def _headers(lines: list[Token]) -> list[Token]:
-    """Contact sections by their neighbours: a short line ending with a colon (``Yhteyshenkilöt:``) right before
+    """(In place, on the segmenter's own list.) Contact sections by their neighbours: a short line ending with a colon (``Yhteyshenkilöt:``) right before
     a contact is a header; a name alone right after a header is a contact (its e-mail or phone may follow)."""
-    out = list(lines)
+    out = lines
+    last = len(lines) - 1
     for index, token in enumerate(lines):
+        if token.kind is not Kind.TEXT:
+            continue
         text = token.line.text
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        if (token.kind is Kind.TEXT and text.endswith(":") and text.count(" ") < MAX_HEADER_WORDS
-                and following is not None and following.kind is Kind.CONTACT):
+        if (text.endswith(":") and index < last and lines[index + 1].kind is Kind.CONTACT
+                and text.count(" ") < MAX_HEADER_WORDS):
             out[index] = Token(token.line, Kind.CONTACT_HEADER)
-        elif (token.kind is Kind.TEXT and index and out[index - 1].kind is Kind.CONTACT_HEADER
-              and NAME.fullmatch(text)):
+        elif index and out[index - 1].kind is Kind.CONTACT_HEADER and NAME.fullmatch(text):
             out[index] = Token(token.line, Kind.CONTACT, payload=text)
     return out
 

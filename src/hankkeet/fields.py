@@ -35,7 +35,7 @@ def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
     lines = [t for t in tokens if t.kind is Kind.PARTNERS]
     for token in lines:
         for raw in split_partners(token.payload):
-            place = gazetteer.resolve(_LOWER_PREFIX.sub("", raw))
+            place = gazetteer.resolve(_LOWER_PREFIX.sub("", raw) if raw[:1].islower() else raw)
             previous = partners[-1] if partners else None
             if (
                 previous is not None
@@ -156,6 +156,8 @@ def title_text_of(token: Token) -> str:
 def split_title_marker(title: str) -> tuple[str, str | None]:
     """``Data liikenteeseen (päättynyt)`` -> (``Data liikenteeseen``, ``päättynyt``): an ended marker written into
     the title, in brackets or after a dash; (title, None) when there is none."""
+    if not title.endswith((")", "]", ").")) and " – " not in title and " - " not in title and " — " not in title:
+        return title, None  # the cheap test: no bracket at the end, no dash
     match = _TITLE_MARKER.search(title)
     if match is None or not is_ended_marker(match["marker"]) or not title[: match.start()].strip():
         return title, None

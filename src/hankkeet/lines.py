@@ -8,13 +8,14 @@ The rules are data: compiled patterns as module constants, one small function pe
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 import regex
 
 from hankkeet.model import Kind, Line, Token
 from hankkeet.municipalities import Gazetteer, key
-from hankkeet.people import NAME_WORD, PARTICLE, is_contact, is_phone
+from hankkeet.people import CACHED_LINES, NAME_WORD, PARTICLE, is_contact, is_phone
 
 # --- Ended markers -------------------------------------------------------------------------------------------
 #: Words that say a project has ended, Finnish and Swedish, present perfect and past tense.
@@ -128,6 +129,12 @@ def list_left_open(payload: str) -> bool:
 
 def split_partners(text: str) -> list[str]:
     """Every entry of a partner list, with the members of a ``(Kuntayhtymän kuntia: A, B)`` group."""
+    return list(_partner_entries(text))
+
+
+@functools.lru_cache(maxsize=CACHED_LINES)
+def _partner_entries(text: str) -> tuple[str, ...]:
+    """split_partners, cached: the list rules and the fields stage both split a partner line."""
     entries: list[str] = []
     for part in _split_top_level(_LOOSE_END.sub("", text)):
         groups = _GROUP.findall(part)
@@ -138,7 +145,7 @@ def split_partners(text: str) -> list[str]:
             inner = group[1:-1]
             inner = inner.split(":", 1)[1] if ":" in inner else inner
             entries.extend(_split_top_level(inner))
-    return entries
+    return tuple(entries)
 
 
 def _separators(text: str) -> int:
