@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import CONTACT_KINDS, list_left_open, looks_like_title
 from hankkeet.model import Block, Kind, Line, Token
@@ -123,9 +122,11 @@ def segment(tokens: list[Token]) -> tuple[list[Block], list[Line], list[Diagnost
 
 
 def _headers(lines: list[Token]) -> list[Token]:
-    """(In place, on the segmenter's own list.) Contact sections by their neighbours: a short line ending with a colon (``Yhteyshenkilöt:``) right before
-    a contact is a header; a name alone right after a header is a contact (its e-mail or phone may follow)."""
-    out = lines
+    """Contact sections by their neighbours, marked in place on the segmenter's own list.
+
+    A short line ending with a colon (``Yhteyshenkilöt:``) right before a contact is a header; a name alone right
+    after a header is a contact (its e-mail or phone may follow).
+    """
     last = len(lines) - 1
     for index, token in enumerate(lines):
         if token.kind is not Kind.TEXT:
@@ -133,10 +134,10 @@ def _headers(lines: list[Token]) -> list[Token]:
         text = token.line.text
         if (text.endswith(":") and index < last and lines[index + 1].kind is Kind.CONTACT
                 and text.count(" ") < MAX_HEADER_WORDS):
-            out[index] = Token(token.line, Kind.CONTACT_HEADER)
-        elif index and out[index - 1].kind is Kind.CONTACT_HEADER and NAME.fullmatch(text):
-            out[index] = Token(token.line, Kind.CONTACT, payload=text)
-    return out
+            lines[index] = Token(token.line, Kind.CONTACT_HEADER)
+        elif index and lines[index - 1].kind is Kind.CONTACT_HEADER and NAME.fullmatch(text):
+            lines[index] = Token(token.line, Kind.CONTACT, payload=text)
+    return lines
 
 
 def _drop_empty(blocks: list[Block]) -> tuple[list[Block], list[Line], list[Diagnostic]]:

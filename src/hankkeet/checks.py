@@ -17,7 +17,9 @@ from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import (
     CONTACT_KINDS,
     ENDED_WORD,
+    MAX_TITLE_WORDS,
     PARTNER_LABELS,
+    SENTENCE_BREAK,
     is_ended_marker,
     list_left_open,
     may_hold_names,
@@ -28,7 +30,7 @@ from hankkeet.lines import (
 )
 from hankkeet.model import Block, Kind, Project, Token
 from hankkeet.municipalities import Gazetteer, key
-from hankkeet.people import EMAIL, NAME
+from hankkeet.people import EMAIL, NAME, has_address_sign
 
 #: A line this short that uses an ended word may be a marker worded in a way the rules do not know.
 MAX_MARKER_LIKE_WORDS = 12
@@ -36,10 +38,9 @@ MAX_MARKER_LIKE_WORDS = 12
 MAX_CONTACT_LIKE_WORDS = 12
 MAX_CONTACT_LIKE_CHARS = 200
 #: A sub-heading or a merged title is this short; the paragraph after it at least this long.
-MAX_HEADING_WORDS = 25
+MAX_HEADING_WORDS = MAX_TITLE_WORDS
 MAX_SHORT_TITLE_WORDS = 6
 MIN_PARAGRAPH_CHARS = 60
-_SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 _PHONE_IN_TEXT = regex.compile(r"(?<![\d.,/-])\+?\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}(?![\d/-]|[.,]\d)")
 _SENTENCES = regex.compile(r"(?<=[.!?])\s+(?=\p{Lu})")
 _DIGIT = regex.compile(r"\d")
@@ -81,7 +82,7 @@ def contact_like(text: str) -> bool:
     """A short line with an e-mail address, a phone number, or a name and a comma."""
     if len(text) > MAX_CONTACT_LIKE_CHARS or len(text.split()) > MAX_CONTACT_LIKE_WORDS:
         return False
-    address = ("@" in text or "(a" in text or "[a" in text) and EMAIL.search(text) is not None
+    address = has_address_sign(text) and EMAIL.search(text) is not None
     return address or _PHONE_IN_TEXT.search(text) is not None or ("," in text and NAME.match(text) is not None)
 
 
@@ -139,7 +140,7 @@ def _paragraph_follows(token: Token | None) -> bool:
 def _heading_shape(text: str) -> bool:
     """A phrase short enough for a title; a very short one may end with a full stop (``Open Agenda.``)."""
     words = len(text.split())
-    if words > MAX_HEADING_WORDS or _SENTENCE_BREAK.search(text) is not None:
+    if words > MAX_HEADING_WORDS or SENTENCE_BREAK.search(text) is not None:
         return False
     if text.endswith(".") and words <= MAX_SHORT_TITLE_WORDS:
         return title_shape(text, lenient=True)

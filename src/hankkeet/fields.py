@@ -10,7 +10,7 @@ from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import is_ended_marker, read_date, split_partners
 from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
-from hankkeet.people import EMAIL_FIELD, NAME, Person, is_phone, read_field, split_people
+from hankkeet.people import EMAIL_FIELD, NAME, Person, phone_number, split_people
 
 # "lisäksi yksityinen kumppanioppilaitos Keravan musiikkiopisto": words before the name describe the partner.
 _LOWER_PREFIX = regex.compile(r"^(?:\p{Ll}[\p{L}-]*\s+)+(?=\p{Lu})")
@@ -79,8 +79,9 @@ def parse_contacts(text: str, line: int, gazetteer: Gazetteer) -> list[Contact]:
     if email:
         address = f"{email['user']}@{email['domain']}".lower()
         return [Contact(None, address, None, gazetteer.from_email_domain(address), line)]
-    if is_phone(text):
-        return [Contact(None, None, None, None, line, phone=read_field(text)[1])]
+    phone = phone_number(text)
+    if phone is not None:
+        return [Contact(None, None, None, None, line, phone=phone)]
     people = split_people(text) or ((Person(text),) if NAME.fullmatch(text) else ())
     contacts: list[Contact] = []
     for index, person in enumerate(people):

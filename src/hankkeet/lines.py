@@ -15,7 +15,7 @@ import regex
 
 from hankkeet.model import Kind, Line, Token
 from hankkeet.municipalities import Gazetteer, key
-from hankkeet.people import CACHED_LINES, NAME_WORD, PARTICLE, is_contact, is_phone
+from hankkeet.people import CACHED_LINES, NAME_WORD, PARTICLE, has_address_sign, is_contact, is_phone
 
 # --- Ended markers -------------------------------------------------------------------------------------------
 #: Words that say a project has ended, Finnish and Swedish, present perfect and past tense.
@@ -89,19 +89,22 @@ MAX_LABEL_WORDS = 5
 PARTNERS_MUKANA = regex.compile(r"Mukana\s+(?P<rest>\p{Lu}[^,]*,.*)")
 # Entries of a partner list are separated by commas, semicolons and conjunctions, but the "ja" of
 # "sosiaali- ja terveyskuntayhtymä" (after a hyphen) joins two words of one name.
-_SEPARATOR = regex.compile(r"\s*[,;]\s*|(?<!-)\s+(?:ja|sekä|och|samt)\s+")
+#: The words that join the last items of a list, Finnish and Swedish.
+CONJUNCTIONS = ("ja", "sekä", "och", "samt")
+_AND = "(?:" + "|".join(CONJUNCTIONS) + ")"
+_SEPARATOR = regex.compile(rf"\s*[,;]\s*|(?<!-)\s+{_AND}\s+")
 _SPLIT_POINT = regex.compile(r"[()]|" + _SEPARATOR.pattern)
 _GROUP = regex.compile(r"\([^()]*\)")
 #: A conjunction or comma at either end of a wrapped line belongs to the list, not to a name.
-_OPEN_LIST = regex.compile(r"(?:,|\s(?:ja|sekä|och|samt))\s*$")
-_LOOSE_END = regex.compile(r"^\s*(?:ja|sekä|och|samt)\s+|(?:[,;]|\s(?:ja|sekä|och|samt))\s*$")
+_OPEN_LIST = regex.compile(rf"(?:,|\s{_AND})\s*$")
+_LOOSE_END = regex.compile(rf"^\s*{_AND}\s+|(?:[,;]|\s{_AND})\s*$")
 MAX_ITEM_WORDS = 5
 #: "Hankkeessa ovat mukana myös Oulu ja Kempele": at most this many words lead into an unlabelled list.
 MAX_LEAD_WORDS = 4
 MAX_LEAD_LINE_CHARS = 300
 MAX_LIST_CHARS = 1500
 _NAME_AFTER_PUNCTUATION = regex.compile(r"[,;]\s*\p{Lu}")
-_NAME_AFTER_CONJUNCTION = regex.compile(r" (?:ja|sekä|och|samt)\s+\p{Lu}")
+_NAME_AFTER_CONJUNCTION = regex.compile(rf" {_AND}\s+\p{{Lu}}")
 #: A list item (a name) is at most this long on average: "Kuusiokuntien sosiaali- ja terveyskuntayhtymä" is 46.
 MAX_ITEM_CHARS = 60
 
@@ -150,8 +153,7 @@ def _partner_entries(text: str) -> tuple[str, ...]:
 
 def _separators(text: str) -> int:
     """How many list separators the text may hold, counted with str methods (cheaper than any pattern)."""
-    return (text.count(",") + text.count(";") + text.count(" ja ") + text.count(" sekä ") + text.count(" och ")
-            + text.count(" samt ") + text.count("("))
+    return text.count(",") + text.count(";") + text.count("(") + sum(text.count(f" {c} ") for c in CONJUNCTIONS)
 
 
 def place_list_items(text: str, gazetteer: Gazetteer) -> tuple[int, int, int] | None:
@@ -217,7 +219,8 @@ MAX_TITLE_WORDS = 25
 _BULLET = "-–—•*·>"
 _COPULA = regex.compile(r"(?i)\b(?:on|oli|ovat|olivat|är|var|har|hade)\b")
 _ADDRESS = regex.compile(r"(?i)https?://|www\.|@")
-_SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
+#: A sentence ends and the next begins: a title is one phrase.
+SENTENCE_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 
 #: The lines of a contact section.
 CONTACT_KINDS = frozenset({Kind.CONTACT_HEADER, Kind.CONTACT_INLINE, Kind.CONTACT})
@@ -312,7 +315,7 @@ _PERSON_START = regex.compile(rf"(?:\p{{L}}+\s+)?{NAME_WORD}\s+(?:{PARTICLE}\s+)
 
 def _may_be_contact(text: str) -> bool:
     """Cheap test before the contact patterns: an e-mail sign, or a comma after two capitalised words."""
-    return "@" in text or "(a" in text or "[a" in text or text[-1].isdigit() or (
+    return has_address_sign(text) or text[-1].isdigit() or (
         ("," in text or "(" in text or ";" in text or " – " in text or " | " in text)
         and _PERSON_START.match(text) is not None)
 
@@ -322,7 +325,7 @@ def may_hold_names(text: str) -> bool:
     lines go on in lower case after their commas and conjunctions."""
     if _NAME_AFTER_PUNCTUATION.search(text) is not None:
         return True
-    has_conjunction = " ja " in text or " sekä " in text or " och " in text or " samt " in text
+    has_conjunction = any(f" {c} " in text for c in CONJUNCTIONS)
     return has_conjunction and _NAME_AFTER_CONJUNCTION.search(text) is not None
 
 
@@ -381,7 +384,7 @@ def title_shape(text: str, *, lenient: bool) -> bool:
     if not text or text[0] in _BULLET or text.endswith((":", ",", ";")) or _ADDRESS.search(text):
         return False
     if text.endswith((".", "!", "?")) and not (
-            lenient and _SENTENCE_BREAK.search(text) is None and _COPULA.search(text) is None):
+            lenient and SENTENCE_BREAK.search(text) is None and _COPULA.search(text) is None):
         return False
     # Cleaned lines have single spaces, so the word count is the space count + 1; split only if not.
     words = text.count(" ") + 1 if "  " not in text else len(text.split())

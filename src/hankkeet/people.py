@@ -66,9 +66,9 @@ def read_field(field: str) -> tuple[str, str]:
     email = EMAIL_FIELD.fullmatch(field)
     if email:
         return "email", f"{email['user']}@{email['domain']}".lower()
-    phone = PHONE.fullmatch(field)
-    if phone is not None and is_phone(field):
-        return "phone", phone["number"].strip()
+    phone = phone_number(field)
+    if phone is not None:
+        return "phone", phone
     if field[:1].islower() or any(ROLE.fullmatch(word) for word in field.split()):
         return "role", field
     return "place", field
@@ -113,7 +113,19 @@ def is_contact(text: str) -> bool:
     return EMAIL_FIELD.fullmatch(text) is not None or split_people(text) is not None
 
 
+def has_address_sign(text: str) -> bool:
+    """The cheap test before the e-mail patterns: an ``@`` or an ``(a``/``[a`` that stands for one."""
+    return "@" in text or "(a" in text or "[a" in text
+
+
+def phone_number(text: str) -> str | None:
+    """The number of a phone field (``puh. 040 123 4567`` -> ``040 123 4567``), or None when it is none."""
+    match = PHONE.fullmatch(text)
+    if match is None or not MIN_PHONE_DIGITS <= sum(c.isdigit() for c in match["number"]) <= MAX_PHONE_DIGITS:
+        return None
+    return match["number"].strip()
+
+
 def is_phone(text: str) -> bool:
     """A phone number, with or without a label (``puh. 040 123 4567``)."""
-    match = PHONE.fullmatch(text)
-    return match is not None and MIN_PHONE_DIGITS <= sum(c.isdigit() for c in match["number"]) <= MAX_PHONE_DIGITS
+    return phone_number(text) is not None
