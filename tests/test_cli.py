@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import LISTING, ROOT
 
-import hankkeet.files
+import hankkeet.transaction
 from hankkeet.cli import main
 from hankkeet.municipalities import Gazetteer, parse_overrides
 
@@ -128,7 +128,7 @@ def test_failure_in_the_last_writer_leaves_previous_outputs_intact(tmp_path: Pat
             raise OSError(28, "No space left on device")
         return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(hankkeet.files.os, "fdopen", failing_fdopen)
+    monkeypatch.setattr(hankkeet.transaction.os, "fdopen", failing_fdopen)
     code, _, err = run("extract", str(source), "--out", str(out))
     assert code == 2, err
     assert "No space left on device" in err

@@ -51,7 +51,9 @@ def test_check_fails_on_a_hand_edited_file_and_passes_after_regenerating(tmp_pat
 def test_stale_project_files_are_removed_and_reported(tmp_path: Path) -> None:
     dataset = tmp_path / "d"
     shutil.copytree(SEED_DATASET, dataset)
-    (dataset / "old--gone.yaml").write_text("id: old--gone\ntitle: Gone\n", encoding="utf-8")
+    (dataset / "old--gone.yaml").write_text("id: old--gone\ntitle: Gone\nended: false\n", encoding="utf-8")
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:  # as an earlier run would have listed it
+        index.write("old--gone,Gone,,,false\n")
     code, _, err = run("dataset", str(LISTING), "--into", str(dataset), "--check")
     assert code == 1 and "not generated:" in err and "- removed  old--gone  Gone" in err
     assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
@@ -120,3 +122,50 @@ def test_datapackage_validates_the_csvs(tmp_path: Path) -> None:
     broken = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not broken.valid
     assert {e[0] for e in broken.flatten(["type"])} == {"constraint-error"}
+
+
+@pytest.mark.parametrize("foreign", ["docker-compose.yaml", ".pre-commit-config.yaml", "notes.yaml"])
+def test_yaml_files_hankkeet_did_not_write_are_never_removed(tmp_path: Path, foreign: str) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    (dataset / foreign).write_text("services: {}\n", encoding="utf-8")
+    for args in ([], ["--check"]):
+        code, _, err = run("dataset", str(LISTING), "--into", str(dataset), *args)
+        assert code == 2 and err.count("\n") == 1 and "hankkeet did not write" in err and "--force" in err, err
+    assert (dataset / foreign).read_text(encoding="utf-8") == "services: {}\n"
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset), "--force")
+    assert code == 0 and "1 files hankkeet did not write left alone" in err, err
+    assert (dataset / foreign).read_text(encoding="utf-8") == "services: {}\n"
+
+
+def test_a_folder_named_like_a_project_file_is_not_followed(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    target = dataset / "ii--open-agenda.yaml"
+    target.unlink()
+    target.mkdir()
+    (target / "mine.txt").write_text("keep", encoding="utf-8")
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 2 and "ii--open-agenda.yaml: is a directory; not replacing it" in err, err
+    assert (target / "mine.txt").read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in dataset.iterdir()) == sorted(p.name for p in SEED_DATASET.iterdir())
+
+
+def test_a_foreign_index_is_not_replaced(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    dataset.mkdir()
+    (dataset / "index.csv").write_text("name,value\nx,1\n", encoding="utf-8")
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 2 and "not an index.csv written by hankkeet" in err, err
+    assert (dataset / "index.csv").read_text(encoding="utf-8") == "name,value\nx,1\n"
+
+
+def test_the_index_cannot_make_the_dataset_remove_files_elsewhere(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    outside = tmp_path / "precious.yaml"
+    outside.write_text("x: 1\n", encoding="utf-8")
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
+        index.write("../precious,Gone,,,false\n")
+    assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
+    assert outside.read_text(encoding="utf-8") == "x: 1\n"

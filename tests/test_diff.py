@@ -143,3 +143,33 @@ def test_a_date_written_with_the_marker_is_a_change(gazetteer: Gazetteer) -> Non
     comparison = compare(old, new)
     assert [c["fields"] for c in comparison.changed] == [{"ended_on": {"old": None, "new": "2022-12-31"}}]
     assert "    ended_on: - → 2022-12-31" in render_text(comparison, "old.txt").splitlines()
+
+
+def test_a_title_that_ends_like_a_twin_suffix_still_gets_its_own_id(gazetteer: Gazetteer) -> None:
+    twin1 = "Tiedolla johtaminen\nEnsimmäinen kuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n"
+    twin2 = "Tiedolla johtaminen\nToinen kuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n"
+    twins = extract(twin1 + twin2, gazetteer).projects
+    suffix = twins[0].id.rsplit("-", 1)[1]
+    third = f"Tiedolla johtaminen {suffix}\nKolmas kuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n"
+    projects = extract(twin1 + twin2 + third, gazetteer).projects
+    assert len({p.id for p in projects}) == 3
+    assert projects[2].id == twins[0].id  # a unique title keeps its natural id ...
+    assert projects[0].id == f"{twins[0].id}-2"  # ... and the twin whose suffixed id it took moves on, warned
+    assert "was taken too" in projects[0].diagnostics[-1].message
+
+
+def test_identical_projects_get_numbered_ids_in_order(gazetteer: Gazetteer) -> None:
+    block = "Sama hanke\nSama kuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n\n"
+    projects = extract(block * 2000, gazetteer).projects
+    first = projects[0].id
+    assert [p.id for p in projects] == [first] + [f"{first}-{n}" for n in range(2, 2001)]
+
+
+@pytest.mark.parametrize("word_length", [59, 60, 61, 230, 5000])
+def test_ids_stay_short_enough_for_a_file_name_whatever_the_word_length(gazetteer: Gazetteer,
+                                                                        word_length: int) -> None:
+    word = "a" * word_length
+    text = f"{word} {word}\nKuvaus.\nLisätietoja\nTarja Säisä, Iisalmi\n\n" * 2
+    ids = [p.id for p in extract(text, gazetteer).projects]
+    assert ids[0].startswith(f"iisalmi--{'a' * min(word_length, 60)}-")
+    assert all(len(i) <= 60 + 2 + 60 + 7 for i in ids) and len(set(ids)) == 2

@@ -16,8 +16,8 @@ from hankkeet.model import Release
 from hankkeet.source import SourceError, decode
 
 if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by the commands that use them
-    from hankkeet.files import Writer
     from hankkeet.municipalities import Gazetteer
+    from hankkeet.transaction import Staging
 
 DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OUT = Path("data/out")
@@ -121,15 +121,23 @@ def _exit_on_drift(problems: list[str], report: str = "") -> None:
     click.echo("up to date", err=True)
 
 
-def _write(files: dict[Path, Writer], out: Path, remove: set[Path] | None = None) -> None:
-    from hankkeet.files import write_outputs
+@contextmanager
+def _staging(root: Path) -> Iterator[Staging]:
+    """A private staging folder in ``root`` for one run's files; write errors become one line and exit 2."""
+    from hankkeet.transaction import Staging, WriteError
 
     try:
-        write_outputs(files)
-        for path in sorted(remove or ()):
-            path.unlink()
+        staging = Staging.open(root)
     except OSError as err:
-        raise _cannot_write(out, err) from None
+        raise _cannot_write(root, err) from None
+    try:
+        yield staging
+    except OSError as err:
+        raise _cannot_write(root, err) from None
+    except WriteError as err:
+        raise InputError(str(err)) from None
+    finally:
+        staging.close()
 
 
 def _cannot_write(folder: Path, err: OSError) -> InputError:
@@ -177,23 +185,27 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
       hankkeet extract old.txt new.txt --out releases/   # releases/old/, releases/new/
       hankkeet extract archive/*.txt --out releases/ --jobs 2
     """
+    from hankkeet.files import folder_name
+
     names = _inputs(inputs)
-    stems = [Path(n).stem if n != "-" else "stdin" for n in names]
-    if len(set(stems)) != len(stems):
+    folders = [folder_name(n) for n in names] if len(names) > 1 else [""]
+    if len(set(folders)) != len(folders):
         raise InputError("two inputs have the same file name; give them distinct names")
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
     _GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
     _cached_gazetteer(overrides)  # a bad overrides file fails here, once, before any work
-    tasks = [_Task(name, str(out if len(names) == 1 else out / stem), encoding, excel, overrides, check)
-             for name, stem in zip(names, stems, strict=True)]
-    done = _run_all(tasks, jobs)
-    from hankkeet.files import commit
-
     if check:
-        _exit_on_drift([problem for d in done for problem in d.problems])
+        done = _run_all([_Task(name, str(out), folder, "", encoding, excel, overrides)
+                         for name, folder in zip(names, folders, strict=True)], jobs)
+        from hankkeet.transaction import describe_leftovers
+
+        _exit_on_drift([problem for d in done for problem in d.problems] + describe_leftovers(out))
         return
-    commit([pair for d in done for pair in d.staged])
+    with _staging(out) as staging:
+        done = _run_all([_Task(name, str(out), folder, str(staging.path("")), encoding, excel, overrides)
+                         for name, folder in zip(names, folders, strict=True)], jobs)
+        staging.commit([name for d in done for name in d.written])
     for d in done:
         if not quiet:
             for line in d.diagnostics:
@@ -205,21 +217,26 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
 
 @dataclass(frozen=True)
 class _Task:
-    """One input of `extract`: plain data, so it can go to a worker process."""
+    """One input of `extract`: plain data, so it can go to a worker process.
+
+    Its files are ``out/folder/*``; they are written under ``staging/folder/`` (or, with no staging, compared
+    with those in ``out`` for --check).
+    """
 
     name: str
+    out: str
     folder: str
+    staging: str
     encoding: str | None
     excel: bool
     overrides: Path | None
-    check: bool
 
 
 @dataclass(frozen=True)
 class _Done:
-    """What a task leaves for the main process: staged files (not yet renamed), messages, --check problems."""
+    """What a task leaves for the main process: its files (relative to out), messages, --check problems."""
 
-    staged: list[tuple[Path, Path]]
+    written: list[str]
     problems: list[str]
     diagnostics: list[str]
     summary: str
@@ -236,56 +253,45 @@ def _cached_gazetteer(overrides: Path | None) -> Gazetteer:
 
 
 def _run_task(task: _Task) -> _Done:
-    """Extract one input and stage its output files (or compare them, for --check)."""
-    from hankkeet.files import UnreadableOutput, release_files, stage, stale_files
+    """Extract one input and write its output files into the staging folder (or compare them, for --check)."""
+    from hankkeet.files import UnreadableOutput, release_files, stale_files
+    from hankkeet.transaction import write_file
 
     gazetteer = _cached_gazetteer(task.overrides)
-    folder = Path(task.folder)
+    final = Path(task.out, task.folder)
     with _without_cycle_collector():
         release = _extract_one(task.name, gazetteer, task.encoding)
-        files = release_files(release, folder, task.excel)
-        try:
-            problems = stale_files(files, set()) if task.check else []
-        except UnreadableOutput as err:
-            raise InputError(str(err.strerror)) from None
-        try:
-            staged = [] if task.check else stage(files)
-        except OSError as err:
-            raise _cannot_write(folder, err) from None
-    label = release.source.file
-    return _Done(staged, problems, [d.render(label) for d in release.diagnostics], _summary(label, release, folder))
+        label = release.source.file
+        done = _Done([], [], [d.render(label) for d in release.diagnostics], _summary(label, release, final))
+        if not task.staging:
+            try:
+                done.problems.extend(stale_files(release_files(release, final, task.excel), set()))
+            except UnreadableOutput as err:
+                raise InputError(str(err.strerror)) from None
+            return done
+        for path, writer in release_files(release, Path(task.folder), task.excel).items():
+            write_file(Path(task.staging, path), writer)
+            done.written.append(path.as_posix())
+    return done
 
 
 def _run_all(tasks: list[_Task], jobs: int) -> list[_Done]:
-    """Run every task (in worker processes with --jobs > 1), in input order; on any failure keep nothing."""
-    from hankkeet.files import discard
-
-    results: list[_Done | BaseException] = []
+    """Run every task (in worker processes with --jobs > 1), in input order; the first failure is raised."""
+    results: list[_Done] = []
     show = len(tasks) > 1 and sys.stderr.isatty()
     with click.progressbar(length=len(tasks), label="extracting", file=sys.stderr, hidden=not show) as bar:
         if jobs > 1 and len(tasks) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-                futures = [pool.submit(_run_task, task) for task in tasks]
-                for future in futures:
-                    error = future.exception()
-                    results.append(error if error is not None else future.result())
+                for result in pool.map(_run_task, tasks):
+                    results.append(result)
                     bar.update(1)
         else:
             for task in tasks:
-                try:
-                    results.append(_run_task(task))
-                except (InputError, OSError) as error:
-                    results.append(error)
+                results.append(_run_task(task))
                 bar.update(1)
-    errors = [r for r in results if isinstance(r, BaseException)]
-    done = [r for r in results if isinstance(r, _Done)]
-    if errors:
-        for d in done:
-            discard(d.staged)
-        raise errors[0]
-    return done
+    return results
 
 
 @main.command("normalize", epilog=EXIT_CODES)
@@ -339,44 +345,66 @@ def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None) -
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("hankkeet"),
               show_default=True, help="The dataset folder: one <id>.yaml per project and index.csv.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and show the diff if the folder is out of date.")
+@click.option("--force", is_flag=True,
+              help="Write even if the folder holds *.yaml files hankkeet did not write (they are left alone).")
 @encoding_option
 @overrides_option
-def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, encoding: str | None,
+def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: bool, encoding: str | None,
                     overrides: Path | None) -> None:
     """Write the released dataset: one YAML file per project, named by its id.
 
     A change to one project in the listing shows as a change to one file. Files of
-    projects that are gone are removed. With no INPUT, reads data/raw/*.txt (one file).
+    projects that are gone are removed; only files listed in index.csv by an earlier
+    run are ever removed or replaced. With no INPUT, reads data/raw/*.txt (one file).
 
     \b
     Examples:
       hankkeet dataset                      # data/raw/*.txt -> hankkeet/
       hankkeet dataset --check              # CI: fail when hankkeet/ is stale
     """
-    from hankkeet.diff import compare, render_text
-    from hankkeet.files import UnreadableOutput, stale_files, text_writer
-    from hankkeet.output import dataset_files, dataset_record
+    from hankkeet.files import ForeignFiles, dataset_removals
+    from hankkeet.output import dataset_files
+    from hankkeet.transaction import text_writer, write_file
 
     gazetteer = _gazetteer(overrides)
     release = _extract_one(_one_input(inputs), gazetteer, encoding)
-    files = {into / name: text_writer(text) for name, text in dataset_files(release).items()}
-    present = set(into.glob("*.yaml")) if into.is_dir() else set()
-    gone = present - set(files)
+    texts = dataset_files(release)
+    try:
+        gone, foreign = dataset_removals(into, set(texts), force)
+    except ForeignFiles as err:
+        raise InputError(str(err)) from None
     if check:
-        report = ""
-        try:
-            comparison = compare(_load_side(into.as_posix(), gazetteer) if present else [],
-                                 [dataset_record(p) for p in release.projects])
-            report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
-        except InputError:
-            pass  # a file that is not a project: the file list below still names it
-        try:
-            _exit_on_drift(stale_files(files, gone), report)
-        except UnreadableOutput as err:
-            raise InputError(str(err.strerror)) from None
+        _check_dataset(into, texts, gone, release)
         return
-    _write(files, into, remove=gone)
-    click.echo(f"{len(release.projects)} projects -> {into.as_posix()}/ ({len(gone)} removed)", err=True)
+    with _staging(into) as staging:
+        for name, text in texts.items():
+            write_file(staging.path(name), text_writer(text))
+        staging.commit(list(texts), gone)
+    left = f"; {len(foreign)} files hankkeet did not write left alone" if foreign else ""
+    click.echo(f"{len(release.projects)} projects -> {into.as_posix()}/ ({len(gone)} removed{left})", err=True)
+
+
+def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: Release) -> None:
+    """dataset --check: exit 1 with the project-level diff and the files that differ from a fresh run."""
+    from hankkeet.diff import ReleaseFormatError, compare, records_from_dataset, render_text
+    from hankkeet.files import UnreadableOutput, stale_files
+    from hankkeet.output import dataset_record
+    from hankkeet.transaction import describe_leftovers, text_writer
+
+    report = ""
+    names = [n for n in sorted(set(texts) | set(gone)) if n.endswith(".yaml") and (into / n).is_file()]
+    try:
+        old = records_from_dataset({n: decode((into / n).read_bytes()) for n in names}) if names else []
+        comparison = compare(old, [dataset_record(p) for p in release.projects])
+        report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
+    except (ReleaseFormatError, SourceError, OSError):
+        pass  # a file that is not a project: the file list below still names it
+    files = {into / name: text_writer(text) for name, text in texts.items()}
+    try:
+        problems = stale_files(files, {into / name for name in gone})
+    except UnreadableOutput as err:
+        raise InputError(str(err.strerror)) from None
+    _exit_on_drift(problems + describe_leftovers(into), report)
 
 
 def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:

@@ -1,29 +1,23 @@
-"""Output files at the edge: write them atomically, or compare them with what is on disk."""
+"""Output files at the edge: which files a run writes (and may remove), and how they compare with the disk."""
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
+import csv
+import re
 from pathlib import Path
 from typing import TextIO
 
 from hankkeet.model import Release
 from hankkeet.output import write_yaml
-from hankkeet.tables import TABLES, as_text, datapackage, write_table
+from hankkeet.tables import INDEX_COLUMNS, TABLES, as_text, datapackage, write_table
+from hankkeet.transaction import Writer, text_writer
 
 
 class UnreadableOutput(OSError):
     """An existing output file could not be read for --check."""
 
 
-#: Something that writes one output file's text to an open, seekable text file.
-Writer = Callable[[TextIO], None]
-
-
-def text_writer(text: str) -> Writer:
-    def write(handle: TextIO) -> None:
-        handle.write(text)
-    return write
+class ForeignFiles(Exception):
+    """The dataset folder holds files hankkeet did not write; it will not remove or replace them."""
 
 
 def _table_writer(release: Release, name: str, excel: bool) -> Writer:
@@ -34,39 +28,16 @@ def _table_writer(release: Release, name: str, excel: bool) -> Writer:
     return write
 
 
-Staged = list[tuple[Path, Path]]
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
 
 
-def stage(files: dict[Path, Writer]) -> Staged:
-    """Write every file to a temporary name beside its target; on failure remove them all and re-raise."""
-    staged: Staged = []
-    try:
-        for target, writer in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((Path(name), target))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                writer(out)
-    except BaseException:
-        discard(staged)
-        raise
-    return staged
-
-
-def discard(staged: Staged) -> None:
-    for temp, _ in staged:
-        temp.unlink(missing_ok=True)
-
-
-def commit(staged: Staged) -> None:
-    """Rename staged files into place (after every output of the run was written)."""
-    for temp, target in staged:
-        os.replace(temp, target)
-
-
-def write_outputs(files: dict[Path, Writer]) -> None:
-    """Write every file to a temporary name beside it; rename them into place only when all are written."""
-    commit(stage(files))
+def folder_name(input_name: str) -> str:
+    """The per-input output folder: the file name without extension, as a safe single name (never ``.``/``..``)."""
+    if input_name == "-":
+        return "stdin"
+    stem = Path(input_name).stem.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    stem = _UNSAFE_NAME.sub("_", stem).lstrip(".")
+    return stem[:100] or "input"
 
 
 def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, Writer]:
@@ -93,3 +64,41 @@ def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
             problems.append(f"differs: {path.as_posix()}")
     problems += [f"not generated: {p.as_posix()}" for p in sorted(extra)]
     return problems
+
+
+_PROJECT_FILE = re.compile(r"[a-z0-9][a-z0-9-]*\.yaml")
+
+
+def dataset_manifest(into: Path) -> set[str]:
+    """The project files an earlier run wrote: those listed in ``into/index.csv`` (none when it is missing)."""
+    index = into / "index.csv"
+    if not index.is_file() or index.is_symlink():
+        return set()
+    try:
+        with index.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if tuple(header or ()) != INDEX_COLUMNS:
+                raise ForeignFiles(f"{index.as_posix()}: not an index.csv written by hankkeet; "
+                                   "remove it or choose another folder")
+            names = {f"{row[0]}.yaml" for row in reader if row}
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ForeignFiles(f"{index.as_posix()}: cannot read it ({err})") from None
+    return {name for name in names if _PROJECT_FILE.fullmatch(name)}
+
+
+def dataset_removals(into: Path, new: set[str], force: bool) -> tuple[list[str], list[str]]:
+    """Files of the last run's projects that are gone, and the ``*.yaml`` files hankkeet did not write.
+
+    Raises ForeignFiles when there are such files and ``force`` is not given, or when one of them has the name of
+    a project file to write (it is never replaced).
+    """
+    written = dataset_manifest(into)
+    present = {p.name for p in into.glob("*.yaml") if p.is_file() and not p.is_symlink()} if into.is_dir() else set()
+    foreign = sorted(present - written)
+    taken = [name for name in foreign if name in new]
+    if taken or (foreign and not force):
+        shown = ", ".join(taken or foreign[:5]) + (" …" if len(taken or foreign) > 5 else "")
+        raise ForeignFiles(f"{into.as_posix()}: holds YAML files hankkeet did not write ({shown}); "
+                           + ("move them away" if taken else "move them away or give --force to leave them alone"))
+    return sorted((written & present) - new), foreign

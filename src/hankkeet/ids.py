@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 
 import regex
@@ -23,7 +24,8 @@ def slug(text: str, max_words: int = MAX_TITLE_WORDS, max_chars: int = MAX_TITLE
     out = ""
     for word in words:
         candidate = f"{out}-{word}" if out else word
-        if len(candidate) > max_chars and out:
+        if len(candidate) > max_chars:
+            out = out or word[:max_chars]  # a first word longer than the limit is cut, so every id stays bounded
             break
         out = candidate
     return out or "x"
@@ -38,24 +40,29 @@ def base_id(project: Project) -> str:
 
 
 def assign_ids(projects: list[Project]) -> list[Project]:
-    """Give each project its id; ids that clash get a suffix from a hash of the project's text."""
+    """Give each project a unique id in linear time; ids that clash get a suffix from a hash of the project's text.
+
+    Unique bases are reserved first, so a project keeps its id whatever its twins elsewhere are called. A suffixed
+    id that is still taken (identical projects, or another title that ends like the suffix) gets ``-2``, ``-3``...
+    """
     bases = [base_id(p) for p in projects]
-    counts: dict[str, int] = {}
-    for b in bases:
-        counts[b] = counts.get(b, 0) + 1
+    counts = Counter(bases)
+    taken = {base for base in bases if counts[base] == 1}
+    next_number: dict[str, int] = {}
     out: list[Project] = []
-    taken: set[str] = set()
     for project, base in zip(projects, bases, strict=True):
-        new_id = base
-        diagnostics = project.diagnostics
-        if counts[base] > 1:
-            digest = hashlib.sha256(f"{project.title}\n{project.description}".encode()).hexdigest()
-            new_id = f"{base}-{digest[:6]}"
-            n = 2
-            while new_id in taken:
-                new_id, n = f"{base}-{digest[:6]}-{n}", n + 1
-            diagnostics += (Diagnostic("duplicate-id", project.line_start,
-                                       f"another project also derives the id {base!r}; using {new_id!r}"),)
+        if counts[base] == 1:
+            out.append(replace(project, id=base))
+            continue
+        digest = hashlib.sha256(f"{project.title}\n{project.description}".encode()).hexdigest()
+        suffixed = new_id = f"{base}-{digest[:6]}"
+        number = next_number.get(suffixed, 2)
+        while new_id in taken:
+            new_id, number = f"{suffixed}-{number}", number + 1
+        next_number[suffixed] = number
         taken.add(new_id)
-        out.append(replace(project, id=new_id, diagnostics=diagnostics))
+        also = "" if new_id == suffixed else f" ({suffixed!r} was taken too)"
+        diagnostic = Diagnostic("duplicate-id", project.line_start,
+                                f"another project also derives the id {base!r}; using {new_id!r}{also}")
+        out.append(replace(project, id=new_id, diagnostics=project.diagnostics + (diagnostic,)))
     return out

@@ -1,0 +1,310 @@
+"""One run's output files as one set: staged privately inside the target folder, committed together under a lock.
+
+Protocol (the target folder is ``root``):
+
+1. ``Staging.open(root)`` makes ``root/.hankkeet-stage-XXXX/`` and holds an exclusive ``flock`` on it while the run
+   lives, so another run can tell a live staging folder from one left by a killed run. New files are written under
+   its ``new/`` with the umask's mode and flushed to disk.
+2. ``commit`` takes an exclusive ``flock`` on ``root`` itself, first finishes or undoes what killed runs left
+   (``recover``), refuses targets that are not regular files, then writes a journal (every target, whether it
+   existed) and for each target moves the old file aside into the staging folder's ``old/`` and the new one in.
+   Renaming the journal to ``committed`` is the commit point; the staging folder is then removed.
+3. On any error before the commit point the moves are undone from the journal (``rollback``), in this process or,
+   if it was killed, by the next run. Every undo step looks at what is on disk, so it can be repeated safely.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+STAGE_PREFIX = ".hankkeet-stage-"
+_JOURNAL, _COMMITTED = "journal", "committed"
+# Temporary files of hankkeet before 0.3 (``.<output name>.<8 random>.tmp`` beside each output).
+_LEGACY_TEMP = re.compile(r"\.[^/]+\.(?:yaml|csv|json)\.[a-z0-9_]{8}\.tmp")
+
+#: Something that writes one output file's text to an open, seekable text file.
+Writer = Callable[[TextIO], None]
+
+
+class WriteError(Exception):
+    """The outputs could not be written; the previous ones are as they were. One line for the user."""
+
+
+def write_file(path: Path, writer: Writer) -> None:
+    """Create ``path`` (it must not exist) with mode 0666 less the umask, write it and flush it to disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        writer(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def text_writer(text: str) -> Writer:
+    def write(handle: TextIO) -> None:
+        handle.write(text)
+    return write
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _try_lock(descriptor: int) -> bool:
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@dataclass
+class Staging:
+    """A private folder inside ``root`` holding the new files of one run until they are committed."""
+
+    root: Path
+    folder: Path
+    created_root: bool
+    _descriptor: int = field(repr=False)
+
+    @classmethod
+    def open(cls, root: Path) -> Staging:
+        created = not root.exists()
+        root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root))
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        _try_lock(descriptor)  # a new folder: nobody else can hold it
+        return cls(root, folder, created, descriptor)
+
+    def path(self, relative: str) -> Path:
+        """Where the new version of ``root/relative`` is written."""
+        return self.folder / "new" / relative
+
+    def close(self) -> None:
+        """Remove the staging folder (after a commit, or to discard the run), unless it holds an unfinished undo."""
+        if not (self.folder / _JOURNAL).exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+        if self._descriptor >= 0:
+            os.close(self._descriptor)
+            self._descriptor = -1
+        if self.created_root:
+            try:
+                self.root.rmdir()  # only if the failed run left it empty
+            except OSError:
+                pass
+
+    def commit(self, files: list[str], remove: list[str] | None = None) -> None:
+        """Make every staged file (names relative to root) visible and remove ``remove``: all or nothing.
+
+        SIGINT, SIGTERM and SIGHUP wait until the commit is over, so only SIGKILL (or a crash) can interrupt it;
+        the next run then finishes or undoes it from the journal.
+        """
+        with locked(self.root), _signals_deferred():
+            recover(self.root, skip=self.folder)
+            try:
+                journal = _prepare(self.root, self.folder, files, remove or [])
+            except OSError as err:
+                (self.folder / _JOURNAL).unlink(missing_ok=True)  # nothing was moved yet
+                raise WriteError(_describe(err, self.root, undone=True)) from None
+            try:
+                _apply(self.root, self.folder, journal)
+            except OSError as err:
+                raise WriteError(_describe(err, self.root, undone=_undo(self.root, self.folder, journal))) from None
+            self.close()
+
+
+_DEFERRED = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back termination signals (delivered when the block ends)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _describe(err: OSError, root: Path, undone: bool) -> str:
+    where = f" ({err.filename})" if isinstance(err.filename, str) else ""
+    outcome = ("the previous outputs are as they were" if undone
+               else "the commit could not be undone either; the next run will finish undoing it")
+    return f"cannot write to {root.as_posix()}: {err.strerror or err}{where}; {outcome}"
+
+
+@contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold the exclusive lock of ``root`` (waiting for another run to finish its commit).
+
+    The lock is a ``flock`` on the folder itself, so no lock file is left among the outputs.
+    """
+    descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+@dataclass(frozen=True)
+class Journal:
+    """What a commit will do: targets to replace (and whether each existed), targets to remove, folders to make."""
+
+    files: list[tuple[str, bool]]
+    remove: list[str]
+    folders: list[str]
+
+    def save(self, folder: Path) -> None:
+        temporary = folder / (_JOURNAL + ".new")
+        text = json.dumps({"files": self.files, "remove": self.remove, "folders": self.folders})
+        write_file(temporary, text_writer(text))
+        os.replace(temporary, folder / _JOURNAL)
+        _fsync_dir(folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> Journal:
+        data = json.loads((folder / _JOURNAL).read_text(encoding="utf-8"))
+        return cls([(name, bool(existed)) for name, existed in data["files"]], data["remove"], data["folders"])
+
+
+def _prepare(root: Path, stage: Path, files: list[str], remove: list[str]) -> Journal:
+    """Check every target, keep the modes of files that exist, and save the journal (nothing visible changes)."""
+    entries = []
+    for name in files + remove:
+        target = root / name
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            kind = "a directory" if target.is_dir() and not target.is_symlink() else "not a regular file"
+            raise WriteError(f"{target.as_posix()}: is {kind}; not replacing it (nothing was written)")
+    for name in files:
+        target = root / name
+        existed = target.exists()
+        if existed:
+            os.chmod(stage / "new" / name, target.stat().st_mode & 0o7777)
+        entries.append((name, existed))
+    folders = sorted({parent.relative_to(root).as_posix() for name in files
+                      for parent in (root / name).parents if parent != root and root in parent.parents
+                      and not parent.exists()}, key=lambda p: p.count("/"))
+    for name in files + remove:
+        (stage / "old" / name).parent.mkdir(parents=True, exist_ok=True)
+    journal = Journal(entries, remove, folders)
+    journal.save(stage)
+    return journal
+
+
+def _apply(root: Path, stage: Path, journal: Journal) -> None:
+    """Move old files aside and new ones in; the rename of the journal is the commit point."""
+    for folder in journal.folders:
+        (root / folder).mkdir(exist_ok=True)
+    for name in journal.remove:
+        if (root / name).exists():
+            os.replace(root / name, stage / "old" / name)
+    for name, existed in journal.files:
+        if existed:
+            os.replace(root / name, stage / "old" / name)
+        os.replace(stage / "new" / name, root / name)
+    for parent in sorted({(root / name).parent for name, _ in journal.files} | {root}):
+        _fsync_dir(parent)
+    os.replace(stage / _JOURNAL, stage / _COMMITTED)
+    _fsync_dir(stage)
+
+
+def rollback(root: Path, stage: Path, journal: Journal) -> None:
+    """Put back what a commit moved, judging each target by what is on disk (safe to repeat)."""
+    for name, existed in reversed(journal.files):
+        new, old, target = stage / "new" / name, stage / "old" / name, root / name
+        if old.exists():
+            os.replace(old, target)  # moved aside (and perhaps replaced): the old file goes back
+        elif not new.exists() and not existed:
+            target.unlink(missing_ok=True)  # the new file was moved in where there was none
+    for name in journal.remove:
+        if (stage / "old" / name).exists():
+            os.replace(stage / "old" / name, root / name)
+    for folder in reversed(journal.folders):
+        try:
+            (root / folder).rmdir()
+        except OSError:
+            pass
+    os.unlink(stage / _JOURNAL)
+
+
+def _undo(root: Path, stage: Path, journal: Journal) -> bool:
+    """Undo a failed commit now; if even that fails, the journal stays for the next run to finish the undo."""
+    try:
+        rollback(root, stage, journal)
+    except OSError:
+        return False
+    return True
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Staging folders of runs that were killed (their lock is free) and temporary files of older versions."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(STAGE_PREFIX) and path.is_dir() and not path.is_symlink():
+            if not _is_live(path):
+                found.append(path)
+        elif _LEGACY_TEMP.fullmatch(path.name) and path.is_file():
+            found.append(path)
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
+        found += [p for p in sorted(sub.iterdir()) if _LEGACY_TEMP.fullmatch(p.name) and p.is_file()]
+    return found
+
+
+def _is_live(stage: Path) -> bool:
+    try:
+        descriptor = os.open(stage, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        return not _try_lock(descriptor)
+    finally:
+        os.close(descriptor)  # closing releases the probe's lock
+
+
+def recover(root: Path, skip: Path | None = None) -> list[str]:
+    """Finish or undo the commits of killed runs and remove what they left; call with the root lock held."""
+    done = []
+    for path in leftovers(root):
+        if path == skip:
+            continue
+        if path.is_file():
+            path.unlink()
+            done.append(f"removed {path.as_posix()}")
+            continue
+        if (path / _JOURNAL).exists():
+            try:
+                rollback(root, path, Journal.load(path))
+            except (OSError, ValueError, KeyError, TypeError) as err:
+                raise WriteError(f"{path.as_posix()}: an interrupted commit could not be undone ({err}); "
+                                 "restore the files in its old/ folder by hand") from None
+            done.append(f"undid the interrupted commit in {path.as_posix()}")
+        shutil.rmtree(path)
+    return done
+
+
+def describe_leftovers(root: Path) -> list[str]:
+    """``--check`` lines for what killed runs left in ``root`` (the next run removes or undoes it)."""
+    lines = []
+    for path in leftovers(root):
+        if path.is_dir() and (path / _JOURNAL).exists():
+            lines.append(f"interrupted commit: {path.as_posix()} (the next run undoes it)")
+        else:
+            lines.append(f"leftover: {path.as_posix()} (from a killed run; the next run removes it)")
+    return lines
