@@ -30,7 +30,7 @@ CASES: dict[str, tuple[bytes | None, list[str], int, str, list[str]]] = {
                                    "or Windows, try --encoding cp1252", []),
     "cp1252 with --encoding": (PROJECT.encode("cp1252"), ["--encoding", "cp1252"], 0, "1 projects", []),
     "unknown --encoding": (PROJECT.encode(), ["--encoding", "klingon"], 2,
-                           "Error: {path}: unknown encoding 'klingon'", []),
+                           "Error: --encoding: unknown encoding 'klingon'", []),
     "utf-16 with BOM": (codecs.BOM_UTF16_LE + PROJECT.encode("utf-16-le"), [], 0, "1 projects", []),
     "utf-8 with BOM and CRLF": (codecs.BOM_UTF8 + PROJECT.replace("\n", "\r\n").encode(), [], 0, "1 projects", []),
     "mojibake": ("Hanke\nHANKE ON PÄÄTTYNYT.\nKuvaus.\nLisätietoja\nAnna Aalto, Järvenpää\n".encode()

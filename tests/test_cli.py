@@ -172,12 +172,13 @@ def test_normalize_json_keeps_input_order_and_the_contract_keys() -> None:
     code, stdout, _ = run("normalize", "-", "--format", "json", input="Lapinahti\n\nKoulu\nÅbo\n".encode())
     assert code == 0
     records = json.loads(stdout)
-    assert [r["input"] for r in records] == ["Lapinahti", "Koulu", "Åbo"]
+    assert [r["input"] for r in records] == ["Lapinahti", "", "Koulu", "Åbo"]
     assert list(records[0])[:9] == ["input", "code", "name", "name_sv", "region", "kind", "method", "score",
                                     "runner_up"]
     assert (records[0]["code"], records[0]["method"], records[0]["runner_up"]) == ("402", "fuzzy", "Lapinjärvi")
-    assert (records[1]["code"], records[1]["kind"]) == (None, "unknown")
-    assert (records[2]["code"], records[2]["region"]) == ("853", "Varsinais-Suomi")
+    assert records[1] == dict.fromkeys(records[1], None) | {"input": ""}
+    assert (records[2]["code"], records[2]["kind"]) == (None, "unknown")
+    assert (records[3]["code"], records[3]["region"]) == ("853", "Varsinais-Suomi")
 
 
 def test_normalize_strict_fails_on_an_unresolved_name() -> None:

@@ -2,18 +2,28 @@
 from __future__ import annotations
 
 import gc
+import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
 from hankkeet import __version__
 from hankkeet.model import Release
-from hankkeet.source import SourceError, decode
+from hankkeet.printable import printable
+from hankkeet.source import (
+    SourceError,
+    decode,
+    nul_is_text,
+    raw_lines,
+    refuse_binary,
+    text_codec,
+)
 
 if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by the commands that use them
     from hankkeet.municipalities import Gazetteer
@@ -22,18 +32,25 @@ if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by 
 DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OUT = Path("data/out")
 DEFAULT_OVERRIDES = Path("data/overrides.yaml")
+#: No input or overrides file larger than this is read (--max-bytes): a mistaken /dev/zero fails, not the machine.
+DEFAULT_MAX_BYTES_TEXT = "256M"
+DEFAULT_MAX_BYTES = 256 * 1024**2
+_CHUNK = 1024**2
 
 EXIT_CODES = """\b
 Exit status:
   0  success
   1  differences (diff, --check) or, with --strict, warnings
-  2  usage or input error (missing, unreadable, binary or undecodable input)"""
+  2  usage or input error (missing, unreadable, binary, undecodable or too large input)"""
 
 
 class InputError(click.ClickException):
     """A problem with what the user gave us: one line on stderr, exit status 2."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))  # names and text from the data may hold escape sequences
 
 
 @click.group(
@@ -65,38 +82,105 @@ def _without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
-def _read_input(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory, not a listing file")
+def _read_input(name: str, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> bytes:
+    """The bytes of a file, or of standard input for -; too large or binary input refused before it is read whole."""
+    label = "<stdin>" if name == "-" else name
     try:
-        return path.read_bytes()
+        if name == "-":
+            return _read_bounded(sys.stdin.buffer, max_bytes, encoding)
+        path = Path(name)
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory, not a listing file")
+        with path.open("rb") as stream:
+            return _read_bounded(stream, max_bytes, encoding)
     except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
+        raise InputError(f"{label}: no such file") from None
     except OSError as err:
-        raise InputError(f"{name}: cannot read ({err.strerror})") from None
+        raise InputError(f"{label}: cannot read ({err.strerror})") from None
+    except SourceError as err:
+        raise InputError(f"{label}: {err}") from None
+    except _TooLarge:
+        raise InputError(f"{label}: larger than the limit of {max_bytes} bytes (--max-bytes)") from None
 
 
-def _gazetteer(overrides: Path | None) -> Gazetteer:
+class _TooLarge(Exception):
+    """The input holds more bytes than --max-bytes."""
+
+
+def _regular_file_size(stream: BinaryIO) -> int | None:
+    """The size of a regular file; None for a pipe, a terminal, a device or a stream without a descriptor."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError):
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
+def _read_bounded(stream: BinaryIO, max_bytes: int, encoding: str | None) -> bytes:
+    """At most max_bytes, in chunks (a regular file in one, once its size is known); NUL bytes refused early."""
+    size = _regular_file_size(stream)
+    if size is not None and size > max_bytes:
+        raise _TooLarge
+    chunks: list[bytes] = []
+    total, want, check_nul = 0, (_CHUNK if size is None else size + 1), True
+    while chunk := stream.read(min(want, max_bytes + 1 - total)):
+        if not chunks:
+            check_nul = not nul_is_text(chunk, encoding)
+        if check_nul:
+            refuse_binary(chunk, total)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise _TooLarge
+        want = _CHUNK
+    return b"".join(chunks)
+
+
+def _gazetteer(overrides: Path | None, max_bytes: int = DEFAULT_MAX_BYTES) -> Gazetteer:
     """The shipped gazetteer with a person's overrides: --overrides, else data/overrides.yaml when present."""
     from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
 
     path = overrides if overrides is not None else (DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None)
     if path is None:
         return Gazetteer.load()
+    text = _read_input(str(path), max_bytes)
     try:
-        return Gazetteer.load(parse_overrides(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read overrides ({err})") from None
-    except OverridesError as err:
+        return Gazetteer.load(parse_overrides(decode(text)))
+    except (SourceError, OverridesError) as err:
         raise InputError(f"{path}: {err}") from None
 
 
+def _text_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an unknown or non-text --encoding (base64, unicode_escape) before anything is read."""
+    if value is not None:
+        try:
+            text_codec(value)
+        except SourceError as err:
+            raise InputError(f"--encoding: {err}") from None
+    return value
+
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _byte_count(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A number of bytes: 1000, or with a suffix K, M or G (powers of 1024)."""
+    text = value.strip().upper()
+    unit = _UNITS.get(text[-1:], 1)
+    digits = text[:-1] if unit > 1 else text
+    if not (digits.isascii() and digits.isdigit()):
+        raise click.BadParameter(f"{value!r} is not a number of bytes such as 1000, 64M or 1G")
+    return int(digits) * unit
+
+
 encoding_option = click.option(
-    "--encoding", default=None, metavar="NAME",
+    "--encoding", default=None, metavar="NAME", callback=_text_encoding,
     help="Decode the input as NAME (e.g. cp1252, latin-1) instead of UTF-8 / BOM-marked UTF-16.",
+)
+max_bytes_option = click.option(
+    "--max-bytes", default=DEFAULT_MAX_BYTES_TEXT, show_default=True, metavar="N", callback=_byte_count,
+    help="Refuse an input or overrides file larger than N bytes (suffix K, M, G: powers of 1024) without "
+    "reading it whole.",
 )
 overrides_option = click.option(
     "--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -115,7 +199,7 @@ def _inputs(given: Sequence[str]) -> list[str]:
 
 def _exit_on_drift(problems: list[str], report: str = "") -> None:
     if problems:
-        click.echo(report + "\n".join(problems), err=True)
+        click.echo(report + "\n".join(printable(p) for p in problems), err=True)
         click.echo(f"{len(problems)} files differ from a fresh run; regenerate them and commit the result", err=True)
         sys.exit(1)
     click.echo("up to date", err=True)
@@ -154,7 +238,7 @@ def _summary(name: str, release: Release, out: Path) -> str:
     ended = sum(p.ended for p in projects)
     return (f"{name}: {len(projects)} projects ({ended} ended), partners {matched} matched, "
             f"{organisations} organisations, {unmatched} unmatched; {contacts} contacts; "
-            f"{len(release.diagnostics)} warnings -> {out.as_posix()}/")
+            f"{len(release.diagnostics)} warnings -> {printable(out.as_posix())}/")
 
 
 @main.command("extract", epilog=EXIT_CODES)
@@ -170,8 +254,9 @@ def _summary(name: str, release: Release, out: Path) -> str:
               help="CSVs for Excel: UTF-8 with BOM, ';' separator, formula-like cells neutralised.")
 @encoding_option
 @overrides_option
+@max_bytes_option
 def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool, jobs: int,
-                    excel: bool, encoding: str | None, overrides: Path | None) -> None:
+                    excel: bool, encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
@@ -194,16 +279,17 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
     _GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
-    _cached_gazetteer(overrides)  # a bad overrides file fails here, once, before any work
+    _cached_gazetteer(overrides, max_bytes)  # a bad overrides file fails here, once, before any work
     if check:
-        done = _run_all([_Task(name, str(out), folder, "", encoding, excel, overrides)
+        done = _run_all([_Task(name, str(out), folder, "", encoding, excel, overrides, max_bytes)
                          for name, folder in zip(names, folders, strict=True)], jobs)
         from hankkeet.transaction import describe_leftovers
 
         _exit_on_drift([problem for d in done for problem in d.problems] + describe_leftovers(out))
         return
     with _staging(out) as staging:
-        done = _run_all([_Task(name, str(out), folder, str(staging.path("")), encoding, excel, overrides)
+        done = _run_all([_Task(name, str(out), folder, str(staging.path("")), encoding, excel, overrides,
+                               max_bytes)
                          for name, folder in zip(names, folders, strict=True)], jobs)
         staging.commit([name for d in done for name in d.written])
     for d in done:
@@ -230,6 +316,7 @@ class _Task:
     encoding: str | None
     excel: bool
     overrides: Path | None
+    max_bytes: int
 
 
 @dataclass(frozen=True)
@@ -245,10 +332,10 @@ class _Done:
 _GAZETTEERS: dict[Path | None, Gazetteer] = {}
 
 
-def _cached_gazetteer(overrides: Path | None) -> Gazetteer:
+def _cached_gazetteer(overrides: Path | None, max_bytes: int) -> Gazetteer:
     """One gazetteer per process and overrides file (a worker process builds its own once)."""
     if overrides not in _GAZETTEERS:
-        _GAZETTEERS[overrides] = _gazetteer(overrides)
+        _GAZETTEERS[overrides] = _gazetteer(overrides, max_bytes)
     return _GAZETTEERS[overrides]
 
 
@@ -257,10 +344,10 @@ def _run_task(task: _Task) -> _Done:
     from hankkeet.files import UnreadableOutput, release_files, stale_files
     from hankkeet.transaction import write_file
 
-    gazetteer = _cached_gazetteer(task.overrides)
+    gazetteer = _cached_gazetteer(task.overrides, task.max_bytes)
     final = Path(task.out, task.folder)
     with _without_cycle_collector():
-        release = _extract_one(task.name, gazetteer, task.encoding)
+        release = _extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
         label = release.source.file
         done = _Done([], [], [d.render(label) for d in release.diagnostics], _summary(label, release, final))
         if not task.staging:
@@ -300,27 +387,38 @@ def _run_all(tasks: list[_Task], jobs: int) -> list[_Done]:
               help="text: an aligned table for people; json: a list of objects for scripts.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a name gets no municipality code.")
 @overrides_option
-def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides: Path | None) -> None:
+@max_bytes_option
+def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides: Path | None,
+                      max_bytes: int) -> None:
     """Show how place names resolve to municipalities, and why.
 
     Give names as arguments, or - to read one name per line from standard input.
-    JSON keys: input, code, name, name_sv, region, kind, method, score, runner_up
-    (and margin, note).
+    Each name is cleaned like a listing line (spaces, controls) before it is
+    resolved; there is one result per name, an empty one for a blank line.
+    JSON keys: input (as given), code, name, name_sv, region, kind, method, score,
+    runner_up (and margin, note).
 
     \b
     Examples:
       hankkeet normalize Lahden "Pargas stad" Lapinahti "Lapin liitto"
       cut -d, -f3 partners.csv | hankkeet normalize - --format json
     """
-    raws = [n for name in names for n in (sys.stdin.read().splitlines() if name == "-" else [name])]
-    raws = [r.strip() for r in raws if r.strip()]
+    given = [n for name in names for n in (_stdin_lines(max_bytes) if name == "-" else [name])]
+    from hankkeet.municipalities import resolve_names
     from hankkeet.output import render_json, render_table
 
-    gazetteer = _gazetteer(overrides)
-    places = [gazetteer.resolve(raw) for raw in raws]
-    click.echo(render_json(places) if fmt == "json" else render_table(places), nl=fmt == "json")
-    if strict and any(p.code is None and p.kind != "organisation" for p in places):
+    places = resolve_names(given, _gazetteer(overrides, max_bytes))
+    click.echo(render_json(given, places) if fmt == "json" else render_table(given, places), nl=fmt == "json")
+    if strict and any(p is not None and p.code is None and p.kind != "organisation" for p in places):
         sys.exit(1)
+
+
+def _stdin_lines(max_bytes: int) -> list[str]:
+    """The lines of standard input as given (not cleaned), for normalize -."""
+    try:
+        return raw_lines(decode(_read_input("-", max_bytes)))
+    except SourceError as err:
+        raise InputError(f"<stdin>: {err}") from None
 
 
 def _one_input(inputs: tuple[str, ...]) -> str:
@@ -330,12 +428,14 @@ def _one_input(inputs: tuple[str, ...]) -> str:
     return names[0]
 
 
-def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None) -> Release:
+def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Release:
     from hankkeet.pipeline import extract
 
-    label = "<stdin>" if name == "-" else name
+    label = "<stdin>" if name == "-" else printable(name)  # also the source.file of the outputs
+    data = _read_input(name, max_bytes, encoding)
     try:
-        return extract(_read_input(name), gazetteer, file=label, encoding=encoding)
+        return extract(data, gazetteer, file=label, encoding=encoding)
     except SourceError as err:
         raise InputError(f"{label}: {err}") from None
 
@@ -349,8 +449,9 @@ def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None) -
               help="Write even if the folder holds *.yaml files hankkeet did not write (they are left alone).")
 @encoding_option
 @overrides_option
+@max_bytes_option
 def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: bool, encoding: str | None,
-                    overrides: Path | None) -> None:
+                    overrides: Path | None, max_bytes: int) -> None:
     """Write the released dataset: one YAML file per project, named by its id.
 
     A change to one project in the listing shows as a change to one file. Files of
@@ -366,25 +467,26 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
     from hankkeet.output import dataset_files
     from hankkeet.transaction import text_writer, write_file
 
-    gazetteer = _gazetteer(overrides)
-    release = _extract_one(_one_input(inputs), gazetteer, encoding)
+    gazetteer = _gazetteer(overrides, max_bytes)
+    release = _extract_one(_one_input(inputs), gazetteer, encoding, max_bytes)
     texts = dataset_files(release)
     try:
         gone, foreign = dataset_removals(into, set(texts), force)
     except ForeignFiles as err:
         raise InputError(str(err)) from None
     if check:
-        _check_dataset(into, texts, gone, release)
+        _check_dataset(into, texts, gone, release, max_bytes)
         return
     with _staging(into) as staging:
         for name, text in texts.items():
             write_file(staging.path(name), text_writer(text))
         staging.commit(list(texts), gone)
     left = f"; {len(foreign)} files hankkeet did not write left alone" if foreign else ""
-    click.echo(f"{len(release.projects)} projects -> {into.as_posix()}/ ({len(gone)} removed{left})", err=True)
+    folder = printable(into.as_posix())
+    click.echo(f"{len(release.projects)} projects -> {folder}/ ({len(gone)} removed{left})", err=True)
 
 
-def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: Release) -> None:
+def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: Release, max_bytes: int) -> None:
     """dataset --check: exit 1 with the project-level diff and the files that differ from a fresh run."""
     from hankkeet.diff import ReleaseFormatError, compare, records_from_dataset, render_text
     from hankkeet.files import UnreadableOutput, stale_files
@@ -394,10 +496,10 @@ def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: 
     report = ""
     names = [n for n in sorted(set(texts) | set(gone)) if n.endswith(".yaml") and (into / n).is_file()]
     try:
-        old = records_from_dataset({n: decode((into / n).read_bytes()) for n in names}) if names else []
+        old = records_from_dataset({n: decode(_read_input(str(into / n), max_bytes)) for n in names})
         comparison = compare(old, [dataset_record(p) for p in release.projects])
         report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
-    except (ReleaseFormatError, SourceError, OSError):
+    except (ReleaseFormatError, SourceError, InputError):
         pass  # a file that is not a project: the file list below still names it
     files = {into / name: text_writer(text) for name, text in texts.items()}
     try:
@@ -407,7 +509,7 @@ def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: 
     _exit_on_drift(problems + describe_leftovers(into), report)
 
 
-def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:
     """Project records from a dataset folder, a hankkeet.yaml, or a raw listing (extracted first)."""
     from hankkeet.diff import ReleaseFormatError, records_from_dataset, records_from_release_yaml
     from hankkeet.output import dataset_record
@@ -415,15 +517,15 @@ def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
     path = Path(name)
     try:
         if name != "-" and path.is_dir():
-            texts = {p.name: decode(p.read_bytes()) for p in sorted(path.glob("*.yaml"))}
+            texts = {p.name: decode(_read_input(str(p), max_bytes)) for p in sorted(path.glob("*.yaml"))}
             if not texts:
                 raise InputError(f"{name}: no project *.yaml files in this folder")
             return records_from_dataset(texts)
         if path.suffix in (".yaml", ".yml"):
-            return records_from_release_yaml(decode(_read_input(name)), name)
+            return records_from_release_yaml(decode(_read_input(name, max_bytes)), name)
     except (ReleaseFormatError, SourceError) as err:
         raise InputError(f"{name}: {err}") from None
-    return [dataset_record(p) for p in _extract_one(name, gazetteer).projects]
+    return [dataset_record(p) for p in _extract_one(name, gazetteer, None, max_bytes).projects]
 
 
 @main.command("diff", epilog=EXIT_CODES)
@@ -432,7 +534,8 @@ def _load_side(name: str, gazetteer: Gazetteer) -> list[dict[str, Any]]:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text (coloured on a terminal), markdown for release notes, json for scripts.")
 @overrides_option
-def diff_command(old: str, new: str, fmt: str, overrides: Path | None) -> None:
+@max_bytes_option
+def diff_command(old: str, new: str, fmt: str, overrides: Path | None, max_bytes: int) -> None:
     """Compare two releases: added, removed, renamed and changed projects.
 
     OLD and NEW are each a hankkeet.yaml, a dataset folder, or a raw listing.
@@ -445,8 +548,8 @@ def diff_command(old: str, new: str, fmt: str, overrides: Path | None) -> None:
     """
     from hankkeet.diff import compare, render_json, render_markdown, render_text
 
-    gazetteer = _gazetteer(overrides)
-    comparison = compare(_load_side(old, gazetteer), _load_side(new, gazetteer))
+    gazetteer = _gazetteer(overrides, max_bytes)
+    comparison = compare(_load_side(old, gazetteer, max_bytes), _load_side(new, gazetteer, max_bytes))
     if fmt == "json":
         click.echo(render_json(comparison))
     elif fmt == "markdown":

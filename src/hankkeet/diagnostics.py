@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hankkeet.printable import printable
+
 #: Every diagnostic code the extractor emits, with what it means (the README lists the same).
 CODES: dict[str, str] = {
     "missing-title": "a project block has no title line; the title is left empty",
@@ -48,5 +50,5 @@ class Diagnostic:
     severity: str = "warning"
 
     def render(self, file: str) -> str:
-        """Format as ``file:line: warning[code]: message`` for stderr."""
-        return f"{file}:{self.line}: {self.severity}[{self.code}]: {self.message}"
+        """Format as ``file:line: warning[code]: message`` for stderr, control characters escaped."""
+        return printable(f"{file}:{self.line}: {self.severity}[{self.code}]: {self.message}")

@@ -5,6 +5,7 @@ a hankkeet.yaml, a dataset folder, or a raw listing extracted first.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from typing import Any
 
 import yaml
 from rapidfuzz import fuzz
+
+from hankkeet.printable import printable, printable_data, printable_json
 
 #: Titles at least this similar (rapidfuzz ratio on casefolded text) with the same lead are a rename.
 RENAME_CUTOFF = 80.0
@@ -189,8 +192,9 @@ def render_json(comparison: Comparison) -> str:
         fields = {k: ({kk: vv for kk, vv in v.items() if kk != "labels"} if isinstance(v, dict) else v)
                   for k, v in c["fields"].items()}
         changed.append({**c, "fields": fields})
-    return json.dumps({"summary": comparison.summary(), "added": comparison.added, "removed": comparison.removed,
-                       "renamed": comparison.renamed, "changed": changed}, ensure_ascii=False, indent=2)
+    return printable_json(json.dumps({"summary": comparison.summary(), "added": comparison.added,
+                                      "removed": comparison.removed, "renamed": comparison.renamed,
+                                      "changed": changed}, ensure_ascii=False, indent=2))
 
 
 def _field_lines(fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -217,6 +221,11 @@ def _field_lines(fields: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _printable(comparison: Comparison) -> Comparison:
+    """The comparison with every string from the data escaped, for the text and markdown renderers."""
+    return Comparison(*(printable_data(getattr(comparison, f.name)) for f in dataclasses.fields(comparison)))
+
+
 _COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", "reset": "\x1b[0m"}
 
 
@@ -225,6 +234,7 @@ def render_text(comparison: Comparison, old_name: str, colour: bool = False) -> 
     def paint(mark: str, text: str) -> str:
         return f"{_COLOURS[mark]}{text}{_COLOURS['reset']}" if colour else text
 
+    comparison, old_name = _printable(comparison), printable(old_name)
     lines = [summary_line(comparison, old_name)]
     lines += [paint("+", f"+ added    {a['id']}  {a['title']}") for a in comparison.added]
     lines += [paint("-", f"- removed  {r['id']}  {r['title']}") for r in comparison.removed]
@@ -238,6 +248,7 @@ def render_text(comparison: Comparison, old_name: str, colour: bool = False) -> 
 
 def render_markdown(comparison: Comparison, old_name: str) -> str:
     """For a release note or a pull request."""
+    comparison, old_name = _printable(comparison), printable(old_name)
     out = [f"## Changes since {old_name}", "", f"**{summary_line(comparison, old_name)}**", ""]
     sections = (("Added", comparison.added), ("Removed", comparison.removed))
     for heading, items in sections:

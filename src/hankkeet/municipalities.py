@@ -18,6 +18,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from hankkeet.model import Place
+from hankkeet.source import clean
 
 #: The list in force (Statistics Finland kunta_1_20250101; unchanged on 2026-01-01).
 VALID_ON = "2025-01-01"
@@ -342,3 +343,8 @@ class Gazetteer:
                 if k.endswith(suffix) and key(k[: -len(suffix)] + "n") in self._genitives:
                     codes.add(self._genitives[key(k[: -len(suffix)] + "n")])
         return codes
+
+
+def resolve_names(names: Iterable[str], gazetteer: Gazetteer) -> list[Place | None]:
+    """Resolve names as a person wrote them, each cleaned like a listing line first; None for a blank one."""
+    return [gazetteer.resolve(cleaned) if (cleaned := clean(name)) else None for name in names]

@@ -10,6 +10,7 @@ import yaml
 from hankkeet import __version__, yamlfast
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.model import Contact, Lead, Partner, Place, Project, Release
+from hankkeet.printable import printable, printable_json
 from hankkeet.tables import INDEX_COLUMNS, as_text, table_text
 
 
@@ -212,28 +213,36 @@ NORMALIZE_KEYS = ("input", "code", "name", "name_sv", "region", "kind", "method"
                   "margin", "note")
 
 
-def normalize_record(place: Place) -> dict[str, Any]:
-    """One resolved name for ``hankkeet normalize --format json`` (a contract for scripts)."""
-    values = (place.raw, place.code, place.name, place.name_sv, place.region, place.kind, place.method,
+def normalize_record(given: str, place: Place | None) -> dict[str, Any]:
+    """One name for ``hankkeet normalize --format json`` (a contract for scripts); a blank one has only input."""
+    if place is None:
+        return {**dict.fromkeys(NORMALIZE_KEYS), "input": given}
+    values = (given, place.code, place.name, place.name_sv, place.region, place.kind, place.method,
               place.score, place.runner_up, place.margin, place.note)
     return dict(zip(NORMALIZE_KEYS, values, strict=True))
 
 
-def render_json(places: list[Place]) -> str:
-    return json.dumps([normalize_record(p) for p in places], ensure_ascii=False, indent=2)
+def render_json(given: list[str], places: list[Place | None]) -> str:
+    """The names as given and how each resolved, as JSON safe to print."""
+    records = [normalize_record(g, p) for g, p in zip(given, places, strict=True)]
+    return printable_json(json.dumps(records, ensure_ascii=False, indent=2))
 
 
-def render_table(places: list[Place]) -> str:
-    """An aligned table: input, code, name, kind, method, score, and the runner-up or note."""
+def _table_row(given: str, p: Place | None) -> tuple[str, ...]:
+    """One row of the normalize table; empty cells for a blank name."""
+    if p is None:
+        return (given, "", "", "", "", "", "")
+    why = p.note or ""
+    if p.runner_up is not None:
+        why = f"runner-up {p.runner_up}, margin {p.margin}" + (f"; {why}" if why else "")
+    return (given, p.code or "-", p.name or "-", p.kind, p.method, f"{p.score:.1f}", why)
+
+
+def render_table(given: list[str], places: list[Place | None]) -> str:
+    """An aligned table, one row per name: input, code, name, kind, method, score, and the runner-up or note."""
     header = ("INPUT", "CODE", "NAME", "KIND", "METHOD", "SCORE", "WHY")
-    rows = [header]
-    for p in places:
-        why = p.note or ""
-        if p.runner_up is not None:
-            why = f"runner-up {p.runner_up}, margin {p.margin}" + (f"; {why}" if why else "")
-        rows.append((p.raw, p.code or "-", p.name or "-", p.kind, p.method, f"{p.score:.1f}", why))
+    rows = [header] + [tuple(printable(cell) for cell in _table_row(g, p))
+                       for g, p in zip(given, places, strict=True)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
                      for row in rows) + "\n"
-
-

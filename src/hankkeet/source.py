@@ -31,23 +31,52 @@ _SPACES = re.compile(r" {2,}")
 _SPECIAL_CHAR = re.compile("[" + "".join(p.pattern.strip("[]+") for p in (_ODD_SPACE, _CONTROL, _ZERO_WIDTH)) + "]")
 
 
+#: Text codecs whose decoding reads escape sequences, or fails with other errors than UnicodeDecodeError.
+_REFUSED_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def text_codec(name: str) -> str:
+    """The codec a text encoding name stands for; SourceDecodeError for an unknown or non-text one (base64)."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        raise SourceDecodeError(f"unknown encoding {name!r}") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
+        raise SourceDecodeError(f"{name!r} cannot decode a listing; name a text encoding such as cp1252") from None
+    return info.name
+
+
+def nul_is_text(head: bytes, encoding: str | None) -> bool:
+    """Whether NUL bytes may be text: in a named encoding, or in UTF-16 marked by a BOM at the ``head``."""
+    return encoding is not None or head.startswith(_UTF16_BOMS)
+
+
+def refuse_binary(data: bytes, offset: int = 0) -> None:
+    """Raise BinaryInputError if this piece of the input (starting at byte ``offset``) holds a NUL byte."""
+    at = data.find(b"\x00")
+    if at >= 0:
+        raise BinaryInputError(f"binary data (a NUL byte at offset {offset + at}), not a text listing")
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    """Decode with a named text encoding; every failure is a SourceDecodeError."""
+    codec = text_codec(encoding)
+    try:
+        return codecs.decode(data, codec)
+    except UnicodeDecodeError as err:
+        raise SourceDecodeError(f"not valid {encoding} at byte offset {err.start}") from None
+    except Exception as err:  # noqa: BLE001 - a registered codec may raise anything; the input is unusable
+        raise SourceDecodeError(f"cannot be decoded as {encoding} ({type(err).__name__})") from None
+
+
 def decode(data: bytes, encoding: str | None = None) -> str:
-    """Decode UTF-8 (with or without BOM), BOM-marked UTF-16, or a named encoding; refuse binary data."""
+    """Decode UTF-8 (with or without BOM), BOM-marked UTF-16, or a named text encoding; refuse binary data."""
     if encoding is not None:
-        try:
-            return data.decode(encoding)
-        except LookupError:
-            raise SourceDecodeError(f"unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as err:
-            raise SourceDecodeError(f"not valid {encoding} at byte offset {err.start}") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as err:
-            raise SourceDecodeError(f"not valid UTF-16 at byte offset {err.start}") from None
-    if b"\x00" in data:
-        offset = data.index(b"\x00")
-        raise BinaryInputError(f"binary data (a NUL byte at offset {offset}), not a text listing")
+        return _decode_as(data, encoding)
+    if data.startswith(_UTF16_BOMS):
+        return _decode_as(data, "UTF-16")
+    refuse_binary(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -98,13 +127,18 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", _ODD_SPACE.sub(" ", text)).strip()
 
 
-def split_lines(text: str) -> list[Line]:
-    """Split on CRLF, CR or LF and clean each line, keeping 1-based original line numbers."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+def raw_lines(text: str) -> list[str]:
+    """Split on CRLF, CR or LF, without cleaning; a final line break does not start another line."""
+    text = text.removeprefix("\ufeff")
     parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if parts and parts[-1] == "":
-        parts.pop()  # a final line break does not start another line
+        parts.pop()
+    return parts
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on CRLF, CR or LF and clean each line, keeping 1-based original line numbers."""
+    parts = raw_lines(text)
     if "  " not in text and _SPECIAL_CHAR.search(text) is None and unicodedata.is_normalized("NFC", text):
         # The whole text is already clean (the usual case): trimming each line is all clean() would do.
         return [Line(number, part.strip()) for number, part in enumerate(parts, start=1)]
