@@ -213,7 +213,7 @@ def test_default_overrides_file_is_picked_up(tmp_path: Path, monkeypatch: pytest
     [
         ('overrides:\n  - raw: X\n    code: "999"\n', "not a current municipality code: 999"),
         ("overrides:\n  - raw: X\n    code: 91\n", "give a quoted municipality code"),
-        ("!!python/object/apply:os.system ['echo hi']\n", "not valid YAML: could not determine a constructor"),
+        ("!!python/object/apply:os.system ['echo hi']\n", "line 1: not valid YAML (could not determine a constructor"),
         ("overrides: 3\n", "expected a mapping with a list under 'overrides'"),
     ],
 )

@@ -174,7 +174,7 @@ def test_escape_sequences_in_listing_text_never_reach_the_terminal(tmp_path: Pat
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_escape_sequences_in_yaml_given_to_diff_never_reach_the_terminal(tmp_path: Path, fmt: str) -> None:
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
-    old.write_text('projects:\n- id: "a\\e[2J"\n  title: "\\e]0;pwned\\a\\u202e\\x9b"\n', encoding="utf-8")
+    old.write_text('projects:\n- id: "a\\e[2J"\n  ended: false\n  title: "\\e]0;pwned\\a\\u202e\\x9b"\n', encoding="utf-8")
     new.write_text("projects: []\n", encoding="utf-8")
     code, stdout, err = run("diff", str(old), str(new), "--format", fmt)
     assert code == 1, err

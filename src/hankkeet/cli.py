@@ -488,18 +488,20 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
 
 def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: Release, max_bytes: int) -> None:
     """dataset --check: exit 1 with the project-level diff and the files that differ from a fresh run."""
-    from hankkeet.diff import ReleaseFormatError, compare, records_from_dataset, render_text
+    from hankkeet.diff import compare, records_from_dataset, render_text
     from hankkeet.files import UnreadableOutput, stale_files
     from hankkeet.output import dataset_record
     from hankkeet.transaction import describe_leftovers, text_writer
+    from hankkeet.yamlsafe import YamlInputError
 
     report = ""
     names = [n for n in sorted(set(texts) | set(gone)) if n.endswith(".yaml") and (into / n).is_file()]
     try:
-        old = records_from_dataset({n: decode(_read_input(str(into / n), max_bytes)) for n in names})
+        old = records_from_dataset({(into / n).as_posix(): decode(_read_input(str(into / n), max_bytes))
+                                    for n in names})
         comparison = compare(old, [dataset_record(p) for p in release.projects])
         report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
-    except (ReleaseFormatError, SourceError, InputError):
+    except (YamlInputError, SourceError, InputError):
         pass  # a file that is not a project: the file list below still names it
     files = {into / name: text_writer(text) for name, text in texts.items()}
     try:
@@ -511,20 +513,24 @@ def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: 
 
 def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:
     """Project records from a dataset folder, a hankkeet.yaml, or a raw listing (extracted first)."""
-    from hankkeet.diff import ReleaseFormatError, records_from_dataset, records_from_release_yaml
+    from hankkeet.diff import records_from_dataset, records_from_release_yaml
     from hankkeet.output import dataset_record
+    from hankkeet.yamlsafe import YamlInputError
 
     path = Path(name)
     try:
         if name != "-" and path.is_dir():
-            texts = {p.name: decode(_read_input(str(p), max_bytes)) for p in sorted(path.glob("*.yaml"))}
+            texts = {(path / p.name).as_posix(): decode(_read_input(str(p), max_bytes))
+                     for p in sorted(path.glob("*.yaml")) if p.is_file()}
             if not texts:
                 raise InputError(f"{name}: no project *.yaml files in this folder")
             return records_from_dataset(texts)
         if path.suffix in (".yaml", ".yml"):
             return records_from_release_yaml(decode(_read_input(name, max_bytes)), name)
-    except (ReleaseFormatError, SourceError) as err:
+    except SourceError as err:
         raise InputError(f"{name}: {err}") from None
+    except YamlInputError as err:  # names the file itself, and the line or field
+        raise InputError(str(err)) from None
     return [dataset_record(p) for p in _extract_one(name, gazetteer, None, max_bytes).projects]
 
 

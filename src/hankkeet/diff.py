@@ -11,18 +11,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz
 
+from hankkeet import contract, yamlsafe
+from hankkeet.yamlsafe import YamlInputError, escape, quote
 from hankkeet.printable import printable, printable_data, printable_json
 
 #: Titles at least this similar (rapidfuzz ratio on casefolded text) with the same lead are a rename.
 RENAME_CUTOFF = 80.0
 _CONTEXT_WORDS = 4
-
-
-class ReleaseFormatError(ValueError):
-    """A file that should hold a release or a project does not."""
 
 
 @dataclass(frozen=True)
@@ -42,30 +39,29 @@ class Comparison:
                 "changed": len(self.changed), "ended": self.ended}
 
 
-def _safe_load(text: str, what: str) -> Any:
+def records_from_release_yaml(text: str, file: str = "release") -> list[dict[str, Any]]:
+    """The checked projects of a hankkeet.yaml; raises YamlInputError naming ``file``."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ReleaseFormatError(f"{what}: not valid YAML ({str(err).splitlines()[0]})") from None
-
-
-def _project(data: Any, what: str) -> dict[str, Any]:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise ReleaseFormatError(f"{what}: not a project record (no id)")
-    return data
-
-
-def records_from_release_yaml(text: str, what: str = "release") -> list[dict[str, Any]]:
-    """The projects of a hankkeet.yaml."""
-    data = _safe_load(text, what)
-    if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
-        raise ReleaseFormatError(f"{what}: not a hankkeet.yaml (no projects list)")
-    return [_project(p, what) for p in data["projects"]]
+        return contract.release_projects(yamlsafe.load(text))
+    except YamlInputError as err:
+        raise err.in_file(file) from None
 
 
 def records_from_dataset(texts: dict[str, str]) -> list[dict[str, Any]]:
-    """The projects of a dataset folder, given as {file name: text} of its ``*.yaml`` files."""
-    return [_project(_safe_load(text, name), name) for name, text in sorted(texts.items())]
+    """The checked projects of a dataset folder, given as {file name: text} of its ``*.yaml`` files."""
+    records: list[dict[str, Any]] = []
+    first: dict[str, str] = {}
+    for file, text in sorted(texts.items()):
+        try:
+            record = contract.project(yamlsafe.load(text))
+        except YamlInputError as err:
+            raise err.in_file(escape(file)) from None
+        if record["id"] in first:
+            raise YamlInputError(f"duplicate id {quote(record['id'])} (also in {escape(first[record['id']])})",
+                                 path="id", file=escape(file))
+        first[record["id"]] = file
+        records.append(record)
+    return records
 
 
 def _lead(record: dict[str, Any]) -> str | None:

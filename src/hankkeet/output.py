@@ -21,6 +21,9 @@ class _Code(str):
 class _PyDumper(yaml.SafeDumper):
     """Pure-Python safe dumper with quoted codes and literal blocks for multi-line text."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a value shared by two records is written twice: readers refuse anchors and aliases
+
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
@@ -36,6 +39,9 @@ if getattr(yaml, "__with_libyaml__", False):  # libyaml's emitter is several tim
 
     class _CDumper(yaml.CSafeDumper):
         """The same dumper on libyaml's C emitter."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
     _DUMPERS.insert(0, _CDumper)
 for _dumper in _DUMPERS:
