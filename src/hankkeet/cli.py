@@ -2,55 +2,44 @@
 from __future__ import annotations
 
 import gc
-import os
-import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from hankkeet import __version__
+from hankkeet.inputs import (
+    DEFAULT_MAX_BYTES,
+    InputError,
+    encoding_option,
+    extract_one,
+    input_names,
+    load_gazetteer,
+    max_bytes_option,
+    one_input,
+    overrides_option,
+    read_input,
+    stdin_lines,
+)
 from hankkeet.model import Release
 from hankkeet.printable import printable
-from hankkeet.source import (
-    SourceError,
-    decode,
-    nul_is_text,
-    raw_lines,
-    refuse_binary,
-    text_codec,
-)
+from hankkeet.source import SourceError, decode
 
 if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by the commands that use them
     from hankkeet.municipalities import Gazetteer
     from hankkeet.transaction import Staging
 
-DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OUT = Path("data/out")
-DEFAULT_OVERRIDES = Path("data/overrides.yaml")
-#: No input or overrides file larger than this is read (--max-bytes): a mistaken /dev/zero fails, not the machine.
-DEFAULT_MAX_BYTES_TEXT = "256M"
-DEFAULT_MAX_BYTES = 256 * 1024**2
-_CHUNK = 1024**2
 
 EXIT_CODES = """\b
 Exit status:
   0  success
   1  differences (diff, --check) or, with --strict, warnings
   2  usage or input error (missing, unreadable, binary, undecodable or too large input)"""
-
-
-class InputError(click.ClickException):
-    """A problem with what the user gave us: one line on stderr, exit status 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(printable(message))  # names and text from the data may hold escape sequences
 
 
 @click.group(
@@ -80,121 +69,6 @@ def _without_cycle_collector() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _read_input(name: str, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> bytes:
-    """The bytes of a file, or of standard input for -; too large or binary input refused before it is read whole."""
-    label = "<stdin>" if name == "-" else name
-    try:
-        if name == "-":
-            return _read_bounded(sys.stdin.buffer, max_bytes, encoding)
-        path = Path(name)
-        if path.is_dir():
-            raise InputError(f"{name}: is a directory, not a listing file")
-        with path.open("rb") as stream:
-            return _read_bounded(stream, max_bytes, encoding)
-    except FileNotFoundError:
-        raise InputError(f"{label}: no such file") from None
-    except OSError as err:
-        raise InputError(f"{label}: cannot read ({err.strerror})") from None
-    except SourceError as err:
-        raise InputError(f"{label}: {err}") from None
-    except _TooLarge:
-        raise InputError(f"{label}: larger than the limit of {max_bytes} bytes (--max-bytes)") from None
-
-
-class _TooLarge(Exception):
-    """The input holds more bytes than --max-bytes."""
-
-
-def _regular_file_size(stream: BinaryIO) -> int | None:
-    """The size of a regular file; None for a pipe, a terminal, a device or a stream without a descriptor."""
-    try:
-        status = os.fstat(stream.fileno())
-    except (OSError, ValueError):
-        return None
-    return status.st_size if stat.S_ISREG(status.st_mode) else None
-
-
-def _read_bounded(stream: BinaryIO, max_bytes: int, encoding: str | None) -> bytes:
-    """At most max_bytes, in chunks (a regular file in one, once its size is known); NUL bytes refused early."""
-    size = _regular_file_size(stream)
-    if size is not None and size > max_bytes:
-        raise _TooLarge
-    chunks: list[bytes] = []
-    total, want, check_nul = 0, (_CHUNK if size is None else size + 1), True
-    while chunk := stream.read(min(want, max_bytes + 1 - total)):
-        if not chunks:
-            check_nul = not nul_is_text(chunk, encoding)
-        if check_nul:
-            refuse_binary(chunk, total)
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > max_bytes:
-            raise _TooLarge
-        want = _CHUNK
-    return b"".join(chunks)
-
-
-def _gazetteer(overrides: Path | None, max_bytes: int = DEFAULT_MAX_BYTES) -> Gazetteer:
-    """The shipped gazetteer with a person's overrides: --overrides, else data/overrides.yaml when present."""
-    from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
-
-    path = overrides if overrides is not None else (DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None)
-    if path is None:
-        return Gazetteer.load()
-    text = _read_input(str(path), max_bytes)
-    try:
-        return Gazetteer.load(parse_overrides(decode(text)))
-    except (SourceError, OverridesError) as err:
-        raise InputError(f"{path}: {err}") from None
-
-
-def _text_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Refuse an unknown or non-text --encoding (base64, unicode_escape) before anything is read."""
-    if value is not None:
-        try:
-            text_codec(value)
-        except SourceError as err:
-            raise InputError(f"--encoding: {err}") from None
-    return value
-
-
-_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
-
-
-def _byte_count(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    """A number of bytes: 1000, or with a suffix K, M or G (powers of 1024)."""
-    text = value.strip().upper()
-    unit = _UNITS.get(text[-1:], 1)
-    digits = text[:-1] if unit > 1 else text
-    if not (digits.isascii() and digits.isdigit()):
-        raise click.BadParameter(f"{value!r} is not a number of bytes such as 1000, 64M or 1G")
-    return int(digits) * unit
-
-
-encoding_option = click.option(
-    "--encoding", default=None, metavar="NAME", callback=_text_encoding,
-    help="Decode the input as NAME (e.g. cp1252, latin-1) instead of UTF-8 / BOM-marked UTF-16.",
-)
-max_bytes_option = click.option(
-    "--max-bytes", default=DEFAULT_MAX_BYTES_TEXT, show_default=True, metavar="N", callback=_byte_count,
-    help="Refuse an input or overrides file larger than N bytes (suffix K, M, G: powers of 1024) without "
-    "reading it whole.",
-)
-overrides_option = click.option(
-    "--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help=f"YAML of place decisions applied before any matching [default: {DEFAULT_OVERRIDES} if present].",
-)
-
-
-def _inputs(given: Sequence[str]) -> list[str]:
-    if given:
-        return list(given)
-    found = sorted(p.as_posix() for p in Path().glob(DEFAULT_INPUTS))
-    if not found:
-        raise InputError(f"no INPUT given and nothing matches {DEFAULT_INPUTS} here; name a listing file or -")
-    return found
 
 
 def _exit_on_drift(problems: list[str], report: str = "") -> None:
@@ -272,7 +146,7 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     """
     from hankkeet.files import folder_name
 
-    names = _inputs(inputs)
+    names = input_names(inputs)
     folders = [folder_name(n) for n in names] if len(names) > 1 else [""]
     if len(set(folders)) != len(folders):
         raise InputError("two inputs have the same file name; give them distinct names")
@@ -335,7 +209,7 @@ _GAZETTEERS: dict[Path | None, Gazetteer] = {}
 def _cached_gazetteer(overrides: Path | None, max_bytes: int) -> Gazetteer:
     """One gazetteer per process and overrides file (a worker process builds its own once)."""
     if overrides not in _GAZETTEERS:
-        _GAZETTEERS[overrides] = _gazetteer(overrides, max_bytes)
+        _GAZETTEERS[overrides] = load_gazetteer(overrides, max_bytes)
     return _GAZETTEERS[overrides]
 
 
@@ -347,7 +221,7 @@ def _run_task(task: _Task) -> _Done:
     gazetteer = _cached_gazetteer(task.overrides, task.max_bytes)
     final = Path(task.out, task.folder)
     with _without_cycle_collector():
-        release = _extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
+        release = extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
         label = release.source.file
         done = _Done([], [], [d.render(label) for d in release.diagnostics], _summary(label, release, final))
         if not task.staging:
@@ -403,41 +277,14 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides:
       hankkeet normalize Lahden "Pargas stad" Lapinahti "Lapin liitto"
       cut -d, -f3 partners.csv | hankkeet normalize - --format json
     """
-    given = [n for name in names for n in (_stdin_lines(max_bytes) if name == "-" else [name])]
+    given = [n for name in names for n in (stdin_lines(max_bytes) if name == "-" else [name])]
     from hankkeet.municipalities import resolve_names
     from hankkeet.output import render_json, render_table
 
-    places = resolve_names(given, _gazetteer(overrides, max_bytes))
+    places = resolve_names(given, load_gazetteer(overrides, max_bytes))
     click.echo(render_json(given, places) if fmt == "json" else render_table(given, places), nl=fmt == "json")
     if strict and any(p is not None and p.code is None and p.kind != "organisation" for p in places):
         sys.exit(1)
-
-
-def _stdin_lines(max_bytes: int) -> list[str]:
-    """The lines of standard input as given (not cleaned), for normalize -."""
-    try:
-        return raw_lines(decode(_read_input("-", max_bytes)))
-    except SourceError as err:
-        raise InputError(f"<stdin>: {err}") from None
-
-
-def _one_input(inputs: tuple[str, ...]) -> str:
-    names = _inputs(inputs)
-    if len(names) != 1:
-        raise InputError(f"expected one listing, got {len(names)}: {', '.join(names)}")
-    return names[0]
-
-
-def _extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Release:
-    from hankkeet.pipeline import extract
-
-    label = "<stdin>" if name == "-" else printable(name)  # also the source.file of the outputs
-    data = _read_input(name, max_bytes, encoding)
-    try:
-        return extract(data, gazetteer, file=label, encoding=encoding)
-    except SourceError as err:
-        raise InputError(f"{label}: {err}") from None
 
 
 @main.command("dataset", epilog=EXIT_CODES)
@@ -467,8 +314,8 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
     from hankkeet.output import dataset_files
     from hankkeet.transaction import text_writer, write_file
 
-    gazetteer = _gazetteer(overrides, max_bytes)
-    release = _extract_one(_one_input(inputs), gazetteer, encoding, max_bytes)
+    gazetteer = load_gazetteer(overrides, max_bytes)
+    release = extract_one(one_input(inputs), gazetteer, encoding, max_bytes)
     texts = dataset_files(release)
     try:
         gone, foreign = dataset_removals(into, set(texts), force)
@@ -497,7 +344,7 @@ def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: 
     report = ""
     names = [n for n in sorted(set(texts) | set(gone)) if n.endswith(".yaml") and (into / n).is_file()]
     try:
-        old = records_from_dataset({(into / n).as_posix(): decode(_read_input(str(into / n), max_bytes))
+        old = records_from_dataset({(into / n).as_posix(): decode(read_input(str(into / n), max_bytes))
                                     for n in names})
         comparison = compare(old, [dataset_record(p) for p in release.projects])
         report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
@@ -520,18 +367,18 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
     path = Path(name)
     try:
         if name != "-" and path.is_dir():
-            texts = {(path / p.name).as_posix(): decode(_read_input(str(p), max_bytes))
+            texts = {(path / p.name).as_posix(): decode(read_input(str(p), max_bytes))
                      for p in sorted(path.glob("*.yaml")) if p.is_file()}
             if not texts:
                 raise InputError(f"{name}: no project *.yaml files in this folder")
             return records_from_dataset(texts)
         if path.suffix in (".yaml", ".yml"):
-            return records_from_release_yaml(decode(_read_input(name, max_bytes)), name)
+            return records_from_release_yaml(decode(read_input(name, max_bytes)), name)
     except SourceError as err:
         raise InputError(f"{name}: {err}") from None
     except YamlInputError as err:  # names the file itself, and the line or field
         raise InputError(str(err)) from None
-    return [dataset_record(p) for p in _extract_one(name, gazetteer, None, max_bytes).projects]
+    return [dataset_record(p) for p in extract_one(name, gazetteer, None, max_bytes).projects]
 
 
 @main.command("diff", epilog=EXIT_CODES)
@@ -554,7 +401,7 @@ def diff_command(old: str, new: str, fmt: str, overrides: Path | None, max_bytes
     """
     from hankkeet.diff import compare, render_json, render_markdown, render_text
 
-    gazetteer = _gazetteer(overrides, max_bytes)
+    gazetteer = load_gazetteer(overrides, max_bytes)
     comparison = compare(_load_side(old, gazetteer, max_bytes), _load_side(new, gazetteer, max_bytes))
     if fmt == "json":
         click.echo(render_json(comparison))

@@ -6,19 +6,18 @@ before any of it is used. An alias bomb is refused at its first anchor.
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import yaml
 from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node
 
+from hankkeet.printable import printable
+
 #: Nesting deeper than this is refused; a project record needs 6 levels inside a hankkeet.yaml.
 MAX_DEPTH = 20
 #: Quoted values in messages are cut to this many characters.
 QUOTE_LIMIT = 40
-# Characters shown escaped in messages: controls (ESC, C1), format (bidi overrides), line and paragraph separators.
-_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 class YamlInputError(ValueError):
@@ -40,8 +39,7 @@ class YamlInputError(ValueError):
 def escape(text: str, limit: int | None = None) -> str:
     """Text safe to print on one line: hidden characters as ``\\x1b``-style escapes, cut to ``limit`` characters."""
     cut = text if limit is None else text[:limit]
-    out = "".join(c if unicodedata.category(c) not in _HIDDEN else ascii(c)[1:-1] for c in cut)
-    return out + ("…" if len(cut) < len(text) else "")
+    return printable(cut) + ("…" if len(cut) < len(text) else "")
 
 
 def quote(text: str, mark: str = '"') -> str:
