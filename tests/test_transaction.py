@@ -154,22 +154,22 @@ KILLER = """
 import os, signal, sys
 import hankkeet.transaction as t
 from hankkeet.cli import main
-step, at = sys.argv[1], int(sys.argv[2])
+step, at, sig = sys.argv[1], int(sys.argv[2]), getattr(signal, sys.argv[3])
 real = getattr(os, step)
 count = [0]
 def killing(*args, **kwargs):
     count[0] += 1
     if count[0] == at:
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), sig)
     return real(*args, **kwargs)
 setattr(t.os, step, killing)
-main(sys.argv[3:])
+main(sys.argv[4:])
 """
 
 
-def _killed_run(step: str, at: int, args: list[str]) -> int:
+def _killed_run(step: str, at: int, args: list[str], sig: str = "SIGKILL") -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-c", KILLER, step, str(at), *args], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-c", KILLER, step, str(at), sig, *args], env=env, capture_output=True,
                           timeout=120).returncode
 
 
@@ -205,6 +205,15 @@ os.replace = slow
 time.sleep(start)
 main(sys.argv[3:])
 """
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT", "SIGHUP"])
+def test_a_termination_signal_during_the_commit_waits_until_it_is_done(
+        sig: str, listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out, _, new_set, new_args = _sets("extract", listings, tmp_path)
+    code = _killed_run("replace", 6, new_args, sig)  # half-way through the renames
+    assert code == (1 if sig == "SIGINT" else -getattr(signal, sig)), code  # once the commit is over (SIGINT: "Aborted!")
+    assert snapshot(out) == new_set
 
 
 def test_two_runs_into_one_folder_end_with_the_set_of_one_of_them(listings: tuple[Path, Path],
@@ -265,12 +274,13 @@ def test_an_output_name_taken_by_a_folder_is_refused_and_nothing_changes(listing
 
 def test_inputs_named_dot_dot_write_inside_out(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
-    for name in ("...txt", "a.txt", ".b.txt"):
+    names = ("...txt", "a.txt", ".b.txt", "x\x1b[31m.txt")
+    for name in names:
         (tmp_path / "in" / name).write_text(OLD, encoding="utf-8")
     out = tmp_path / "deep" / "out"
-    code, err = run("extract", *(str(tmp_path / "in" / n) for n in ("...txt", "a.txt", ".b.txt")), "--out", str(out))
+    code, err = run("extract", *(str(tmp_path / "in" / n) for n in names), "--out", str(out))
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == ["a", "b", "input"]
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b", "input", "x_[31m"]
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
 
 
@@ -295,3 +305,17 @@ def test_staging_of_a_live_run_is_left_alone(tmp_path: Path) -> None:
     assert not dead.exists() and live.path("x.csv").exists()
     live.commit(["x.csv"])
     assert snapshot(root) == {"x.csv": b"a\n"}
+
+
+def test_temporary_files_of_older_versions_are_reported_and_removed(listings: tuple[Path, Path],
+                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    legacy = out / ".hankkeet.yaml.k2j4_x9a.tmp"
+    legacy.write_text("half a file", encoding="utf-8")
+    mine = out / ".notes.txt.k2j4_x9a.tmp"
+    mine.write_text("not ours", encoding="utf-8")
+    code, err = run("extract", str(listings[0]), "--out", str(out), "--check", "-q")
+    assert code == 1 and f"leftover: {legacy.as_posix()}" in err and "notes" not in err, err
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    assert not legacy.exists() and mine.read_text(encoding="utf-8") == "not ours"

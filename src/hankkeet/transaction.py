@@ -30,7 +30,8 @@ from typing import TextIO
 STAGE_PREFIX = ".hankkeet-stage-"
 _JOURNAL, _COMMITTED = "journal", "committed"
 # Temporary files of hankkeet before 0.3 (``.<output name>.<8 random>.tmp`` beside each output).
-_LEGACY_TEMP = re.compile(r"\.[^/]+\.(?:yaml|csv|json)\.[a-z0-9_]{8}\.tmp")
+_LEGACY_TEMP = re.compile(r"\.(?:hankkeet\.yaml|projects\.csv|partners\.csv|contacts\.csv|datapackage\.json|index\.csv"
+                          r"|[a-z0-9][a-z0-9-]*\.yaml)\.[a-z0-9_]{8}\.tmp")
 
 #: Something that writes one output file's text to an open, seekable text file.
 Writer = Callable[[TextIO], None]
