@@ -319,3 +319,9 @@ def test_temporary_files_of_older_versions_are_reported_and_removed(listings: tu
     assert code == 1 and f"leftover: {legacy.as_posix()}" in err and "notes" not in err, err
     assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
     assert not legacy.exists() and mine.read_text(encoding="utf-8") == "not ours"
+
+
+def test_a_failed_run_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    code, err = run("extract", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "a" / "b" / "out"))
+    assert code == 2 and "no such file" in err, err
+    assert list(tmp_path.iterdir()) == []

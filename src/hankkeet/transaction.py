@@ -79,12 +79,12 @@ class Staging:
 
     root: Path
     folder: Path
-    created_root: bool
+    created: list[Path]  # the folders made for root, deepest first
     _descriptor: int = field(repr=False)
 
     @classmethod
     def open(cls, root: Path) -> Staging:
-        created = not root.exists()
+        created = [folder for folder in (root, *root.parents) if not folder.exists()]
         root.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root))
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -102,11 +102,11 @@ class Staging:
         if self._descriptor >= 0:
             os.close(self._descriptor)
             self._descriptor = -1
-        if self.created_root:
+        for made in self.created:
             try:
-                self.root.rmdir()  # only if the failed run left it empty
+                made.rmdir()  # only if the failed run left it empty
             except OSError:
-                pass
+                break
 
     def commit(self, files: list[str], remove: list[str] | None = None) -> None:
         """Make every staged file (names relative to root) visible and remove ``remove``: all or nothing.
