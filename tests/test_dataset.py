@@ -168,3 +168,22 @@ def test_the_index_cannot_make_the_dataset_remove_files_elsewhere(tmp_path: Path
         index.write("../precious,Gone,,,false\n")
     assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
     assert outside.read_text(encoding="utf-8") == "x: 1\n"
+
+
+def test_an_index_row_that_is_not_a_project_id_cannot_remove_a_file(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    (dataset / "docker-compose.yaml").write_text("services: {}\n", encoding="utf-8")
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
+        index.write("docker-compose,x,y,1,false\r\n")
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 2 and "docker-compose.yaml" in err, err
+    assert (dataset / "docker-compose.yaml").exists()
+
+
+def test_the_list_of_foreign_files_is_short(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    (dataset / "index.csv").write_text("id,title,lead,lead_code,ended\r\n", encoding="utf-8")  # lists nothing
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 2 and err.count("\n") == 1 and " and 137 more); move them away" in err, err

@@ -296,15 +296,64 @@ def test_writing_the_same_set_twice_changes_nothing_and_leaves_no_staging(listin
 def test_staging_of_a_live_run_is_left_alone(tmp_path: Path) -> None:
     root = tmp_path / "out"
     live = Staging.open(root)
-    write_file(live.path("x.csv"), text_writer("a\n"))
-    dead = root / f"{STAGE_PREFIX}dead"
+    write_file(live.path("projects.csv"), text_writer("a\n"))
+    dead = root / f"{STAGE_PREFIX}dead1234"
     (dead / "new").mkdir(parents=True)
-    (dead / "new" / "y.csv").write_text("b\n", encoding="utf-8")
+    (dead / "owner").write_bytes((live.folder / "owner").read_bytes())
+    (dead / "new" / "projects.csv").write_text("b\n", encoding="utf-8")
     with locked(root):
         assert recover(root) == []  # a staging folder without a journal is removed silently
-    assert not dead.exists() and live.path("x.csv").exists()
-    live.commit(["x.csv"])
-    assert snapshot(root) == {"x.csv": b"a\n"}
+    assert not dead.exists() and live.path("projects.csv").exists()
+    live.commit(["projects.csv"])
+    assert snapshot(root) == {"projects.csv": b"a\n"}
+
+
+def test_a_folder_named_like_staging_that_hankkeet_did_not_make_is_left_alone(listings: tuple[Path, Path],
+                                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for name in (f"{STAGE_PREFIX}mine", f"{STAGE_PREFIX}abcd1234"):
+        (out / name).mkdir(parents=True)
+        (out / name / "notes.txt").write_text("mine", encoding="utf-8")
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    assert (out / f"{STAGE_PREFIX}mine" / "notes.txt").exists() and (out / f"{STAGE_PREFIX}abcd1234").exists()
+
+
+@pytest.mark.parametrize("name", ["../victim.txt", "/tmp/victim.txt", "a/b/hankkeet.yaml", "notes.txt", ".."])
+def test_a_planted_journal_cannot_touch_files_outside_the_outputs(name: str, listings: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    planted = out / f"{STAGE_PREFIX}evil1234"
+    (planted / "old").mkdir(parents=True)
+    live = Staging.open(tmp_path / "other")  # a real owner note, copied as an attacker could
+    (planted / "owner").write_bytes((live.folder / "owner").read_bytes())
+    live.close()
+    (planted / "journal").write_text(f'{{"files": [["{name}", false]], "remove": [], "folders": []}}',
+                                     encoding="utf-8")
+    code, err = run("extract", str(listings[1]), "--out", str(out), "-q")
+    assert code == 2 and "could not be undone" in err and "is not the name of an output of hankkeet" in err, err
+    assert victim.read_text(encoding="utf-8") == "precious" and (out / "notes.txt").exists()
+    assert planted.exists()
+
+
+def test_a_symbolic_link_inside_out_is_not_written_through(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "in" / name).write_text(OLD, encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "hankkeet.yaml").write_text("precious", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a").symlink_to(outside)
+    code, err = run("extract", str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "b.txt"), "--out", str(out))
+    assert code == 2 and "is a symbolic link; not writing through it" in err, err
+    assert sorted(p.name for p in outside.iterdir()) == ["hankkeet.yaml"]
+    assert (outside / "hankkeet.yaml").read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in out.iterdir()) == ["a"]
 
 
 def test_temporary_files_of_older_versions_are_reported_and_removed(listings: tuple[Path, Path],
@@ -325,3 +374,34 @@ def test_a_failed_run_leaves_no_folder_it_made(tmp_path: Path) -> None:
     code, err = run("extract", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "a" / "b" / "out"))
     assert code == 2 and "no such file" in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dataset_killed_while_committing_is_recovered_not_called_foreign(listings: tuple[Path, Path],
+                                                                           tmp_path: Path) -> None:
+    out, old_set, new_set, new_args = _sets("dataset", listings, tmp_path)
+    assert _killed_run("replace", 4, new_args) == -signal.SIGKILL  # new project files are in, the index is not
+    code, err = run(*new_args, "--check")
+    assert code == 1 and "interrupted commit:" in err, err
+    assert run(*new_args)[0] == 0 and snapshot(out) == new_set
+
+
+def test_two_dataset_runs_at_once_end_with_the_set_of_one_of_them(listings: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    out, old_set, new_set, new_args = _sets("dataset", listings, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    old_args = SCENARIOS["dataset"](*listings, out)
+    runs = [subprocess.Popen([sys.executable, "-c", SLOW, start, pause, *args], env=env, stderr=subprocess.PIPE)
+            for args, start, pause in ((new_args, "0", "0.1"), (old_args, "0.2", "0.02"))]
+    errors = [r.communicate(timeout=120)[1] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], errors
+    assert snapshot(out) in (old_set, new_set)
+    assert run(*old_args, "--check")[0] in (0, 1)  # and the folder is usable: nothing looks foreign
+
+
+def test_check_does_not_read_a_fifo(listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    (out / "projects.csv").unlink()
+    os.mkfifo(out / "projects.csv")
+    code, err = run("extract", str(listings[0]), "--out", str(out), "--check", "-q")
+    assert code == 1 and f"not a regular file: {(out / 'projects.csv').as_posix()}" in err, err

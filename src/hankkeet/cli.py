@@ -317,30 +317,44 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
     gazetteer = load_gazetteer(overrides, max_bytes)
     release = extract_one(one_input(inputs), gazetteer, encoding, max_bytes)
     texts = dataset_files(release)
-    try:
+    if check:
+        _check_dataset(into, texts, release, force, max_bytes)
+        return
+    counts: list[int] = []
+
+    def removals() -> list[str]:  # decided under the lock, from the folder as the last finished run left it
         gone, foreign = dataset_removals(into, set(texts), force)
+        counts.extend((len(gone), len(foreign)))
+        return gone
+
+    try:
+        with _staging(into) as staging:
+            for name, text in texts.items():
+                write_file(staging.path(name), text_writer(text))
+            staging.commit(list(texts), removals)
     except ForeignFiles as err:
         raise InputError(str(err)) from None
-    if check:
-        _check_dataset(into, texts, gone, release, max_bytes)
-        return
-    with _staging(into) as staging:
-        for name, text in texts.items():
-            write_file(staging.path(name), text_writer(text))
-        staging.commit(list(texts), gone)
-    left = f"; {len(foreign)} files hankkeet did not write left alone" if foreign else ""
+    gone, foreign = counts
+    left = f"; {foreign} files hankkeet did not write left alone" if foreign else ""
     folder = printable(into.as_posix())
-    click.echo(f"{len(release.projects)} projects -> {folder}/ ({len(gone)} removed{left})", err=True)
+    click.echo(f"{len(release.projects)} projects -> {folder}/ ({gone} removed{left})", err=True)
 
 
-def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: Release, max_bytes: int) -> None:
+def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: bool, max_bytes: int) -> None:
     """dataset --check: exit 1 with the project-level diff and the files that differ from a fresh run."""
     from hankkeet.diff import compare, records_from_dataset, render_text
-    from hankkeet.files import UnreadableOutput, stale_files
+    from hankkeet.files import ForeignFiles, UnreadableOutput, dataset_removals, stale_files
     from hankkeet.output import dataset_record
     from hankkeet.transaction import describe_leftovers, text_writer
     from hankkeet.yamlsafe import YamlInputError
 
+    leftovers = describe_leftovers(into)
+    if leftovers:  # a killed run: its files would look foreign until the next run undoes its commit
+        _exit_on_drift(leftovers)
+    try:
+        gone = dataset_removals(into, set(texts), force)[0]
+    except ForeignFiles as err:
+        raise InputError(str(err)) from None
     report = ""
     names = [n for n in sorted(set(texts) | set(gone)) if n.endswith(".yaml") and (into / n).is_file()]
     try:
@@ -355,7 +369,7 @@ def _check_dataset(into: Path, texts: dict[str, str], gone: list[str], release: 
         problems = stale_files(files, {into / name for name in gone})
     except UnreadableOutput as err:
         raise InputError(str(err.strerror)) from None
-    _exit_on_drift(problems + describe_leftovers(into), report)
+    _exit_on_drift(problems, report)
 
 
 def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import TextIO
 from hankkeet.model import Release
 from hankkeet.output import write_yaml
 from hankkeet.tables import INDEX_COLUMNS, TABLES, as_text, datapackage, write_table
-from hankkeet.transaction import Writer, text_writer
+from hankkeet.transaction import PROJECT_FILE, Writer, text_writer
 
 
 class UnreadableOutput(OSError):
@@ -53,11 +53,14 @@ def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
     """What differs between the files a fresh run would write and the disk: missing, changed, or extra."""
     problems = []
     for path, writer in sorted(files.items()):
-        try:
-            on_disk = path.read_bytes()
-        except FileNotFoundError:
+        if not path.exists() and not path.is_symlink():
             problems.append(f"missing: {path.as_posix()}")
             continue
+        if path.is_symlink() or not path.is_file():  # a FIFO would block the read; a link is not our file
+            problems.append(f"not a regular file: {path.as_posix()}")
+            continue
+        try:
+            on_disk = path.read_bytes()
         except OSError as err:
             raise UnreadableOutput(err.errno, f"{path.as_posix()}: cannot read ({err.strerror})") from None
         if on_disk != as_text(writer).encode("utf-8"):
@@ -66,7 +69,6 @@ def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
     return problems
 
 
-_PROJECT_FILE = re.compile(r"[a-z0-9][a-z0-9-]*\.yaml")
 
 
 def dataset_manifest(into: Path) -> set[str]:
@@ -84,7 +86,7 @@ def dataset_manifest(into: Path) -> set[str]:
             names = {f"{row[0]}.yaml" for row in reader if row}
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise ForeignFiles(f"{index.as_posix()}: cannot read it ({err})") from None
-    return {name for name in names if _PROJECT_FILE.fullmatch(name)}
+    return {name for name in names if PROJECT_FILE.fullmatch(name)}
 
 
 def dataset_removals(into: Path, new: set[str], force: bool) -> tuple[list[str], list[str]]:
@@ -98,7 +100,8 @@ def dataset_removals(into: Path, new: set[str], force: bool) -> tuple[list[str],
     foreign = sorted(present - written)
     taken = [name for name in foreign if name in new]
     if taken or (foreign and not force):
-        shown = ", ".join(taken or foreign[:5]) + (" …" if len(taken or foreign) > 5 else "")
+        named = taken or foreign
+        shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
         raise ForeignFiles(f"{into.as_posix()}: holds YAML files hankkeet did not write ({shown}); "
                            + ("move them away" if taken else "move them away or give --force to leave them alone"))
     return sorted((written & present) - new), foreign

@@ -28,10 +28,17 @@ from pathlib import Path
 from typing import TextIO
 
 STAGE_PREFIX = ".hankkeet-stage-"
-_JOURNAL, _COMMITTED = "journal", "committed"
+_STAGE_NAME = re.compile(re.escape(STAGE_PREFIX) + r"[a-z0-9_]{8}")  # as tempfile.mkdtemp names it
+_JOURNAL, _COMMITTED, _OWNER = "journal", "committed", "owner"
+_OWNER_TEXT = "a staging folder of hankkeet; the next run removes it\n"
+#: The names of the files hankkeet writes: a journal naming anything else was not written by hankkeet.
+#: A dataset project file: ``<id>.yaml``, an id being ``lead-slug--title-slug`` (see ids.py).
+PROJECT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*\.yaml")
+OUTPUT_NAME = (r"(?:hankkeet\.yaml|projects\.csv|partners\.csv|contacts\.csv|datapackage\.json|index\.csv|"
+               + PROJECT_FILE.pattern + ")")
+_OUTPUT_NAME = re.compile(OUTPUT_NAME)
 # Temporary files of hankkeet before 0.3 (``.<output name>.<8 random>.tmp`` beside each output).
-_LEGACY_TEMP = re.compile(r"\.(?:hankkeet\.yaml|projects\.csv|partners\.csv|contacts\.csv|datapackage\.json|index\.csv"
-                          r"|[a-z0-9][a-z0-9-]*\.yaml)\.[a-z0-9_]{8}\.tmp")
+_LEGACY_TEMP = re.compile(r"\." + OUTPUT_NAME + r"\.[a-z0-9_]{8}\.tmp")
 
 #: Something that writes one output file's text to an open, seekable text file.
 Writer = Callable[[TextIO], None]
@@ -89,6 +96,7 @@ class Staging:
         folder = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root))
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         _try_lock(descriptor)  # a new folder: nobody else can hold it
+        (folder / _OWNER).write_text(_OWNER_TEXT, encoding="utf-8")  # how a later run knows the folder is ours
         return cls(root, folder, created, descriptor)
 
     def path(self, relative: str) -> Path:
@@ -108,8 +116,10 @@ class Staging:
             except OSError:
                 break
 
-    def commit(self, files: list[str], remove: list[str] | None = None) -> None:
-        """Make every staged file (names relative to root) visible and remove ``remove``: all or nothing.
+    def commit(self, files: list[str], remove: Callable[[], list[str]] | None = None) -> None:
+        """Make every staged file (names relative to root) visible and remove the files ``remove()`` names, all
+        or nothing. ``remove`` is called under the lock, after what killed runs left is undone, so it sees the
+        folder as the last finished run left it.
 
         SIGINT, SIGTERM and SIGHUP wait until the commit is over, so only SIGKILL (or a crash) can interrupt it;
         the next run then finishes or undoes it from the journal.
@@ -117,7 +127,7 @@ class Staging:
         with locked(self.root), _signals_deferred():
             recover(self.root, skip=self.folder)
             try:
-                journal = _prepare(self.root, self.folder, files, remove or [])
+                journal = _prepare(self.root, self.folder, files, remove() if remove else [])
             except OSError as err:
                 (self.folder / _JOURNAL).unlink(missing_ok=True)  # nothing was moved yet
                 raise WriteError(_describe(err, self.root, undone=True)) from None
@@ -179,18 +189,41 @@ class Journal:
 
     @classmethod
     def load(cls, folder: Path) -> Journal:
-        data = json.loads((folder / _JOURNAL).read_text(encoding="utf-8"))
-        return cls([(name, bool(existed)) for name, existed in data["files"]], data["remove"], data["folders"])
+        """The journal of a staging folder; ValueError if it is not one hankkeet wrote."""
+        try:
+            data = json.loads((folder / _JOURNAL).read_text(encoding="utf-8"))
+            journal = cls([(str(name), bool(existed)) for name, existed in data["files"]],
+                          [str(name) for name in data["remove"]], [str(name) for name in data["folders"]])
+        except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"unreadable journal ({err})") from None
+        journal.check()
+        return journal
+
+    def check(self) -> None:
+        """Refuse names that are not hankkeet's outputs inside the folder (ValueError): a journal may be planted."""
+        for name in [name for name, _ in self.files] + self.remove:
+            if not safe_name(name):
+                raise ValueError(f"{name!r} is not the name of an output of hankkeet")
+        for folder in self.folders:
+            if not _safe_part(folder):
+                raise ValueError(f"{folder!r} is not a folder name hankkeet makes")
+
+
+def _safe_part(part: str) -> bool:
+    return part not in ("", ".", "..") and "/" not in part and "\\" not in part and "\x00" not in part
+
+
+def safe_name(name: str) -> bool:
+    """An output's name relative to its folder: ``FILE`` or ``FOLDER/FILE``, FILE one of hankkeet's output names."""
+    parts = name.split("/")
+    return 1 <= len(parts) <= 2 and all(_safe_part(p) for p in parts) and bool(_OUTPUT_NAME.fullmatch(parts[-1]))
 
 
 def _prepare(root: Path, stage: Path, files: list[str], remove: list[str]) -> Journal:
     """Check every target, keep the modes of files that exist, and save the journal (nothing visible changes)."""
     entries = []
     for name in files + remove:
-        target = root / name
-        if target.is_symlink() or (target.exists() and not target.is_file()):
-            kind = "a directory" if target.is_dir() and not target.is_symlink() else "not a regular file"
-            raise WriteError(f"{target.as_posix()}: is {kind}; not replacing it (nothing was written)")
+        _check_target(root, name)
     for name in files:
         target = root / name
         existed = target.exists()
@@ -203,8 +236,25 @@ def _prepare(root: Path, stage: Path, files: list[str], remove: list[str]) -> Jo
     for name in files + remove:
         (stage / "old" / name).parent.mkdir(parents=True, exist_ok=True)
     journal = Journal(entries, remove, folders)
+    try:
+        journal.check()
+    except ValueError as err:
+        raise WriteError(f"{root.as_posix()}: {err}; nothing was written") from None
     journal.save(stage)
     return journal
+
+
+def _check_target(root: Path, name: str) -> None:
+    """Refuse a target that is not a regular file, or that lies under a symbolic link inside root."""
+    target = root / name
+    for parent in target.parents:
+        if parent == root:
+            break
+        if parent.is_symlink():
+            raise WriteError(f"{parent.as_posix()}: is a symbolic link; not writing through it (nothing was written)")
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        kind = "a directory" if target.is_dir() and not target.is_symlink() else "not a regular file"
+        raise WriteError(f"{target.as_posix()}: is {kind}; not replacing it (nothing was written)")
 
 
 def _apply(root: Path, stage: Path, journal: Journal) -> None:
@@ -258,14 +308,22 @@ def leftovers(root: Path) -> list[Path]:
         return []
     found = []
     for path in sorted(root.iterdir()):
-        if path.name.startswith(STAGE_PREFIX) and path.is_dir() and not path.is_symlink():
-            if not _is_live(path):
+        if _STAGE_NAME.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
+            if _is_ours(path) and not _is_live(path):
                 found.append(path)
         elif _LEGACY_TEMP.fullmatch(path.name) and path.is_file():
             found.append(path)
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
         found += [p for p in sorted(sub.iterdir()) if _LEGACY_TEMP.fullmatch(p.name) and p.is_file()]
     return found
+
+
+def _is_ours(stage: Path) -> bool:
+    """A staging folder hankkeet made: it holds the owner note, or nothing yet (killed right after mkdtemp)."""
+    try:
+        return (stage / _OWNER).read_text(encoding="utf-8") == _OWNER_TEXT or not any(stage.iterdir())
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _is_live(stage: Path) -> bool:
@@ -292,9 +350,9 @@ def recover(root: Path, skip: Path | None = None) -> list[str]:
         if (path / _JOURNAL).exists():
             try:
                 rollback(root, path, Journal.load(path))
-            except (OSError, ValueError, KeyError, TypeError) as err:
+            except (OSError, ValueError) as err:
                 raise WriteError(f"{path.as_posix()}: an interrupted commit could not be undone ({err}); "
-                                 "restore the files in its old/ folder by hand") from None
+                                 "look at it and restore or remove it by hand") from None
             done.append(f"undid the interrupted commit in {path.as_posix()}")
         shutil.rmtree(path)
     return done
