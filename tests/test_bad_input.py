@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import time
 from pathlib import Path
 
@@ -125,3 +126,15 @@ def test_rules_stay_linear_on_adversarial_lines(line: str, gazetteer: Gazetteer)
     gazetteer.resolve(line)
     extract(line + "\n" + line + "\n", gazetteer)
     assert time.perf_counter() - start < 5, "a rule backtracks on this line"
+
+
+@pytest.mark.parametrize("args", [["extract", "-", "--out", "o"], ["normalize", "-"], ["diff", "-", "x.txt"]])
+def test_closed_standard_input_is_one_line_and_status_2(args: list[str], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    result = subprocess.run([sys.executable, "-m", "hankkeet", *args], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, preexec_fn=lambda: os.close(0), timeout=60)
+    assert (result.returncode, result.stderr) == (2, "Error: <stdin>: standard input is closed\n")
+    assert list(tmp_path.iterdir()) == []

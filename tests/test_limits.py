@@ -160,15 +160,15 @@ def test_escape_sequences_in_a_file_name_are_shown_escaped(tmp_path: Path) -> No
 def test_escape_sequences_in_listing_text_never_reach_the_terminal(tmp_path: Path, fmt: str) -> None:
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
     old.write_text(PROJECT, encoding="utf-8")
-    title = "Hanke \u009b2J\u202e uusi"  # a C1 control sequence and a bidi override survive cleaning
+    title = "Hanke \u009b2J\u202e uusi"  # a C1 control sequence and a bidi override: dropped when read
     new.write_text(PROJECT.replace("Hanke", title, 1), encoding="utf-8")
     code, stdout, err = run("diff", str(old), str(new), "--format", fmt)
     assert code == 1, err
     assert RAW_CONTROL.search(stdout + err) is None, stdout
     if fmt == "json":
-        assert json.loads(stdout)["renamed"][0]["new_title"] == title  # the data itself is kept
+        assert json.loads(stdout)["renamed"][0]["new_title"] == "Hanke 2J uusi"
     else:
-        assert "Hanke \\x9b2J\\u202e uusi" in stdout
+        assert "Hanke 2J uusi" in stdout
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])

@@ -11,7 +11,7 @@ from hankkeet import extract
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import to_yaml
-from hankkeet.source import split_lines
+from hankkeet.source import read
 from hankkeet.tables import to_csv
 
 GAZETTEER = Gazetteer.load()
@@ -42,7 +42,7 @@ def test_extract_never_raises_and_loses_no_line(parts: list[str], nl: str, bom: 
     assert len(covered) == len(set(covered)), "a line lies in two projects"
     unassigned = {line.number for line in release.unassigned_lines}
     assert not unassigned & set(covered), "a line is both in a project and unassigned"
-    non_blank = {line.number for line in split_lines(text) if line.text}
+    non_blank = {line.number for line in read(text, "-")[0] if line.text}
     assert non_blank <= set(covered) | unassigned, "a line was lost"
 
 

@@ -83,3 +83,10 @@ def test_mojibake_is_repaired_and_reported(garbled: str, fixed: str | None) -> N
 def test_real_scandinavian_text_is_not_mojibake() -> None:
     text = "Åbo, Ähtäri, Pedersöre, Närpes, “lainaus” – ajatusviiva, 3 °C, § 5\n"
     assert read(text.encode(), "f")[2] == []
+
+
+def test_c1_and_bidi_controls_are_dropped_after_latin1_mojibake_is_repaired() -> None:
+    garbled = "HANKE ON PÄÄTTYNYT.".encode("utf-8").decode("latin-1")  # "PÃ\x84Ã\x84TTYNYT": C1 characters
+    lines, _, diagnostics = read(f"{garbled}\nOtsikko \u009b2J \u202eLahti\u202c\n".encode(), "f")
+    assert [line.text for line in lines] == ["HANKE ON PÄÄTTYNYT.", "Otsikko 2J Lahti"]
+    assert [d.code for d in diagnostics] == ["mojibake-repaired"]

@@ -153,7 +153,7 @@ def test_a_commit_whose_undo_fails_too_is_undone_by_the_next_run(
 KILLER = """
 import os, signal, sys
 import hankkeet.transaction as t
-from hankkeet.cli import main
+from hankkeet.__main__ import run
 step, at, sig = sys.argv[1], int(sys.argv[2]), getattr(signal, sys.argv[3])
 real = getattr(os, step)
 count = [0]
@@ -163,7 +163,8 @@ def killing(*args, **kwargs):
         os.kill(os.getpid(), sig)
     return real(*args, **kwargs)
 setattr(t.os, step, killing)
-main(sys.argv[4:])
+sys.argv = ["hankkeet", *sys.argv[4:]]
+run()
 """
 
 
@@ -212,8 +213,17 @@ def test_a_termination_signal_during_the_commit_waits_until_it_is_done(
         sig: str, listings: tuple[Path, Path], tmp_path: Path) -> None:
     out, _, new_set, new_args = _sets("extract", listings, tmp_path)
     code = _killed_run("replace", 6, new_args, sig)  # half-way through the renames
-    assert code == (1 if sig == "SIGINT" else -getattr(signal, sig)), code  # once the commit is over (SIGINT: "Aborted!")
+    assert code == 128 + getattr(signal, sig), code  # the run ends once the commit is over
     assert snapshot(out) == new_set
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT", "SIGHUP"])
+def test_a_termination_signal_while_staging_leaves_the_old_set_and_no_staging(
+        sig: str, listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out, old_set, _, new_args = _sets("extract", listings, tmp_path)
+    code = _killed_run("fsync", 2, new_args, sig)  # the second new file is being written
+    assert code == 128 + getattr(signal, sig), code
+    assert snapshot(out) == old_set
 
 
 def test_two_runs_into_one_folder_end_with_the_set_of_one_of_them(listings: tuple[Path, Path],

@@ -41,6 +41,8 @@ def read_input(name: str, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | No
     label = "<stdin>" if name == "-" else name
     try:
         if name == "-":
+            if sys.stdin is None:  # started with standard input closed (<&-)
+                raise InputError("<stdin>: standard input is closed")
             return _read_bounded(sys.stdin.buffer, max_bytes, encoding)
         path = Path(name)
         if path.is_dir():

@@ -25,6 +25,9 @@ class BinaryInputError(SourceError):
 # Non-breaking and other odd spaces, tabs and control characters all become one plain space.
 _ODD_SPACE = re.compile(r"[\t\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+# C1 controls (a terminal acts on them) and bidi controls (text shown out of order), dropped after the mojibake
+# repair, which needs the C1 characters of UTF-8 read as Latin-1 ("Ã\x84" for "Ä"); \x85 is a line break.
+_HIDDEN = re.compile(r"[\x80-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r" {2,}")
 # One character class (no alternation): much faster to search than the three patterns above.
@@ -156,4 +159,6 @@ def read(data: bytes | str, file: str, encoding: str | None = None
     else:
         text, raw = decode(data, encoding), data
     lines, diagnostics = repair_mojibake(split_lines(text))
+    if _HIDDEN.search(text):
+        lines = [Line(line.number, _SPACES.sub(" ", _HIDDEN.sub("", line.text)).strip()) for line in lines]
     return lines, SourceInfo(file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=len(lines)), diagnostics

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from hankkeet.__main__ import TERMINATING
+
 STAGE_PREFIX = ".hankkeet-stage-"
 _STAGE_NAME = re.compile(re.escape(STAGE_PREFIX) + r"[a-z0-9_]{8}")  # as tempfile.mkdtemp names it
 _JOURNAL, _COMMITTED, _OWNER = "journal", "committed", "owner"
@@ -138,7 +140,7 @@ class Staging:
             self.close()
 
 
-_DEFERRED = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+_DEFERRED = set(TERMINATING)
 
 
 @contextmanager
