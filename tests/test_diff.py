@@ -8,6 +8,8 @@ import pytest
 
 from hankkeet import extract
 from hankkeet.diff import compare, render_json, render_markdown, render_text, word_diff
+from hankkeet.ids import base_id, slug
+from hankkeet.model import Lead, Project
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import dataset_record
 
@@ -173,3 +175,17 @@ def test_ids_stay_short_enough_for_a_file_name_whatever_the_word_length(gazettee
     ids = [p.id for p in extract(text, gazetteer).projects]
     assert ids[0].startswith(f"iisalmi--{'a' * min(word_length, 60)}-")
     assert all(len(i) <= 60 + 2 + 60 + 7 for i in ids) and len(set(ids)) == 2
+
+
+# ---- ids.py
+
+
+def test_slug_keeps_at_most_eight_words_and_never_returns_empty() -> None:
+    assert slug("a b c d e f g h i j") == "a-b-c-d-e-f-g-h"
+    assert slug("– ? –") == "x" and slug("") == "x"
+
+
+def test_the_lead_part_of_an_id_keeps_four_words() -> None:
+    project = Project("", None, "Hanke", False, "fi", Lead(None, None, organisation="Yksi Kaksi Kolme Neljä Viisi"),
+                      (), (), "", 1, 1)
+    assert base_id(project) == "yksi-kaksi-kolme-nelja--hanke"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import re
@@ -10,14 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import LISTING, ROOT
 
 from hankkeet.cli import main
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.printable import printable
-from hankkeet.source import SourceDecodeError, decode
+from hankkeet.inputs import _byte_count, _read_bounded, _TooLarge
+from hankkeet.printable import printable, printable_data
+from hankkeet.source import SourceDecodeError, SourceError, decode
 
 PROJECT = "Hanke\nKuvaus on tässä.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna Aalto, Espoo\n"
 # What a terminal would act on: C0 controls but the line break, DEL, C1 controls, bidi controls.
@@ -174,7 +177,8 @@ def test_escape_sequences_in_listing_text_never_reach_the_terminal(tmp_path: Pat
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_escape_sequences_in_yaml_given_to_diff_never_reach_the_terminal(tmp_path: Path, fmt: str) -> None:
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
-    old.write_text('projects:\n- id: "a\\e[2J"\n  ended: false\n  title: "\\e]0;pwned\\a\\u202e\\x9b"\n', encoding="utf-8")
+    old.write_text('projects:\n- id: "a\\e[2J"\n  ended: false\n  title: "\\e]0;pwned\\a\\u202e\\x9b"\n',
+                   encoding="utf-8")
     new.write_text("projects: []\n", encoding="utf-8")
     code, stdout, err = run("diff", str(old), str(new), "--format", fmt)
     assert code == 1, err
@@ -228,3 +232,45 @@ def test_normalize_stdin_json_gives_one_record_per_line_with_the_input_as_given(
         ("Koulu", None, None)]
     assert records[3] == dict.fromkeys(records[3], None) | {"input": " "}
     assert run("normalize", "-", "--strict", input=b"Lahti\n\n")[0] == 0  # a blank line is not a failure
+
+
+# ---- inputs.py
+
+
+def test_a_regular_file_over_the_limit_is_refused_before_any_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 100)
+    with path.open("rb") as stream:
+        with pytest.raises(_TooLarge):
+            _read_bounded(stream, 10, None)
+        assert stream.tell() == 0
+
+
+def test_a_stream_is_read_no_further_than_one_byte_past_the_limit() -> None:
+    stream = io.BytesIO(b"x" * 100)
+    with pytest.raises(_TooLarge):
+        _read_bounded(stream, 10, None)
+    assert stream.tell() == 11
+
+
+def test_a_nul_byte_is_refused_while_reading_with_its_offset_in_the_whole_input() -> None:
+    with pytest.raises(SourceError, match=r"offset 1048576\)"):
+        _read_bounded(io.BytesIO(b"x" * 1024**2 + b"\x00" + b"x" * 10), 10**9, None)
+
+
+@pytest.mark.parametrize(("text", "count"), [("1000", 1000), ("2k", 2048), (" 64M ", 64 * 1024**2), ("1G", 1024**3)])
+def test_max_bytes_units(text: str, count: int) -> None:
+    assert _byte_count(None, None, text) == count  # type: ignore[arg-type]
+
+
+def test_max_bytes_refuses_digits_that_are_not_ascii() -> None:
+    with pytest.raises(click.BadParameter):
+        _byte_count(None, None, "\u0661\u0662")  # type: ignore[arg-type]  # Arabic-Indic "12"
+
+
+# ---- printable.py
+
+
+def test_printable_escapes_nul_and_the_bidi_marks_and_keys_of_data() -> None:
+    assert printable("a\x00\u061c\u200e\u200fb") == "a\\x00\\u061c\\u200e\\u200fb"
+    assert printable_data({"\x1b": ["\x1b"]}) == {"\\x1b": ["\\x1b"]}

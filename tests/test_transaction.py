@@ -3,9 +3,11 @@ foreign files, per-input folder names. Every check compares whole folders: the o
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +15,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import LISTING, ROOT
 
 import hankkeet.transaction
 from hankkeet.cli import main
+from hankkeet.files import folder_name
 from hankkeet.transaction import STAGE_PREFIX, Staging, locked, recover, text_writer, write_file
 
 OLD = ("Eka hanke\nKuvaus.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna A, Espoo\n\n"
@@ -31,6 +34,17 @@ def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result.exit_code, result.stderr
+
+
+SEED_DATASET = ROOT / "hankkeet"
+
+
+def dead_staging(root: Path) -> Path:
+    """A staging folder as a killed run leaves it: named and marked as Staging.open makes it, no lock held."""
+    folder = root / f"{STAGE_PREFIX}dead1234"
+    folder.mkdir(parents=True)
+    (folder / "owner").write_text(hankkeet.transaction._OWNER_TEXT, encoding="utf-8")
+    return folder
 
 
 def snapshot(folder: Path) -> Snapshot:
@@ -307,9 +321,8 @@ def test_staging_of_a_live_run_is_left_alone(tmp_path: Path) -> None:
     root = tmp_path / "out"
     live = Staging.open(root)
     write_file(live.path("projects.csv"), text_writer("a\n"))
-    dead = root / f"{STAGE_PREFIX}dead1234"
-    (dead / "new").mkdir(parents=True)
-    (dead / "owner").write_bytes((live.folder / "owner").read_bytes())
+    dead = dead_staging(root)
+    (dead / "new").mkdir()
     (dead / "new" / "projects.csv").write_text("b\n", encoding="utf-8")
     with locked(root):
         assert recover(root) == []  # a staging folder without a journal is removed silently
@@ -336,11 +349,8 @@ def test_a_planted_journal_cannot_touch_files_outside_the_outputs(name: str, lis
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    planted = out / f"{STAGE_PREFIX}evil1234"
-    (planted / "old").mkdir(parents=True)
-    live = Staging.open(tmp_path / "other")  # a real owner note, copied as an attacker could
-    (planted / "owner").write_bytes((live.folder / "owner").read_bytes())
-    live.close()
+    planted = dead_staging(out)  # with the owner note, as an attacker could copy it
+    (planted / "old").mkdir()
     (planted / "journal").write_text(f'{{"files": [["{name}", false]], "remove": [], "folders": []}}',
                                      encoding="utf-8")
     code, err = run("extract", str(listings[1]), "--out", str(out), "-q")
@@ -415,3 +425,317 @@ def test_check_does_not_read_a_fifo(listings: tuple[Path, Path], tmp_path: Path)
     os.mkfifo(out / "projects.csv")
     code, err = run("extract", str(listings[0]), "--out", str(out), "--check", "-q")
     assert code == 1 and f"not a regular file: {(out / 'projects.csv').as_posix()}" in err, err
+
+
+def test_every_file_and_folder_is_on_disk_before_the_commit_point_and_the_commit_after_it(
+        listings: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trace fsync and rename: a power cut at any moment must find a journal that matches the disk."""
+    old, new = listings
+    out = (tmp_path / "out").resolve()
+    assert run("extract", str(old), str(new), "--out", str(out), "-q")[0] == 0  # out/a/ and out/b/
+    old.write_text(NEW, encoding="utf-8")
+    new.write_text(OLD, encoding="utf-8")
+    events: list[tuple[Any, ...]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        events.append(("fsync", path, os.fstat(fd).st_size if path.is_file() else None))
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        size = Path(source).stat().st_size if Path(source).is_file() else None
+        events.append(("replace", Path(source).resolve(), Path(target).resolve(), size))
+        real_replace(source, target)
+    monkeypatch.setattr(hankkeet.transaction.os, "fsync", fsync)
+    monkeypatch.setattr(hankkeet.transaction.os, "replace", replace)
+    assert run("extract", str(old), str(new), "--out", str(out), "-q")[0] == 0
+
+    [commit] = [i for i, e in enumerate(events) if e[0] == "replace" and e[2].name == "committed"]
+    stage = events[commit][1].parent
+    for i, event in enumerate(events):  # every staged file (and the journal) is flushed whole before its rename
+        if event[0] == "replace" and stage in event[1].parents and event[1].name != "journal":
+            assert ("fsync", event[1], event[3]) in events[:i], event
+    [journal] = [i for i, e in enumerate(events) if e[0] == "replace" and e[2].name == "journal"]
+    first_move = min(i for i, e in enumerate(events) if e[0] == "replace" and stage not in e[1].parents)
+    assert ("fsync", stage, None) in events[journal:first_move], "the journal's rename is on disk before any move"
+    moved_into = {e[2].parent for e in events
+                  if e[0] == "replace" and out in e[2].parents and stage not in e[2].parents}
+    assert moved_into == {out / "a", out / "b"}
+    for folder in moved_into:
+        last_move = max(i for i, e in enumerate(events) if e[0] == "replace" and e[2].parent == folder)
+        assert ("fsync", folder, None) in events[last_move:commit], f"{folder} flushed before the commit point"
+    assert ("fsync", stage, None) in events[commit:], "the commit point itself is flushed"
+
+
+# ---- transaction: repeated undo, folders made by a failed commit, symlinked targets, setgid mode, leftovers
+
+
+def _fail_at_commit_point(monkeypatch: pytest.MonkeyPatch, also_journal_unlink: bool = False) -> None:
+    """Every step of the commit succeeds but the rename that is its commit point (and, if asked, the undo's last)."""
+    real_replace, real_unlink = os.replace, os.unlink
+
+    def replace(source: Any, target: Any) -> None:
+        if Path(target).name == "committed":
+            raise OSError(5, "Input/output error (injected)")
+        real_replace(source, target)
+
+    def unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(path).name == "journal":
+            raise OSError(5, "Input/output error (injected)")
+        real_unlink(path, *args, **kwargs)
+    monkeypatch.setattr(hankkeet.transaction.os, "replace", replace)
+    if also_journal_unlink:
+        monkeypatch.setattr(hankkeet.transaction.os, "unlink", unlink)
+
+
+def test_an_undo_interrupted_at_its_very_end_can_be_repeated(
+        listings: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dataset commit replaces, adds and removes files; its undo runs twice: the second must change nothing."""
+    out, old_set, _, new_args = _sets("dataset", listings, tmp_path)
+    with monkeypatch.context() as patch:
+        _fail_at_commit_point(patch, also_journal_unlink=True)
+        code, err = run(*new_args)
+    assert code == 2 and "the next run will finish undoing it" in err, err
+    [stage] = out.glob(STAGE_PREFIX + "*")
+    with locked(out):
+        assert recover(out) == [f"undid the interrupted commit in {stage.as_posix()}"]
+    assert snapshot(out) == old_set
+
+
+def test_a_failed_commit_removes_the_folders_it_made_and_only_those(
+        listings: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = listings
+    third, fourth = old.parent / "c.txt", old.parent / "d.txt"
+    third.write_text(OLD, encoding="utf-8")
+    fourth.write_text(NEW, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("extract", str(old), str(new), "--out", str(out), "-q")[0] == 0
+    (out / "d").mkdir()  # an empty folder of the user's, which the commit fills
+    before = snapshot(out)
+    with monkeypatch.context() as patch:
+        _fail_at_commit_point(patch)
+        code, err = run("extract", str(old), str(new), str(third), str(fourth), "--out", str(out), "-q")
+    assert code == 2 and "the previous outputs are as they were" in err, err
+    assert snapshot(out) == before
+
+
+def test_an_output_name_taken_by_a_symlink_is_refused_and_nothing_changes(
+        listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("mine\n", encoding="utf-8")
+    (out / "projects.csv").unlink()
+    (out / "projects.csv").symlink_to(elsewhere)
+    before = snapshot(out)
+    code, err = run("extract", str(listings[1]), "--out", str(out), "-q")
+    assert code == 2 and "projects.csv: is not a regular file; not replacing it" in err, err
+    assert snapshot(out) == before and (out / "projects.csv").is_symlink()
+    assert elsewhere.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_file_that_existed_keeps_its_special_mode_bits(listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    (out / "projects.csv").chmod(0o2640)
+    assert run("extract", str(listings[1]), "--out", str(out), "-q")[0] == 0
+    assert (out / "projects.csv").stat().st_mode & 0o7777 == 0o2640
+
+
+def test_temporary_files_of_older_versions_are_found_only_where_they_were_written(
+        listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["extract", str(listings[0]), str(listings[1]), "--out", str(out), "-q"]
+    assert run(*args)[0] == 0
+    legacy = out / "a" / ".projects.csv.k2j4_x9a.tmp"  # beside an output of a per-input folder
+    legacy.write_text("half a file", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".hankkeet.yaml.k2j4_x9a.tmp").write_text("not in out", encoding="utf-8")
+    (out / "link").symlink_to(elsewhere, target_is_directory=True)
+    (out / f"{STAGE_PREFIX}link").symlink_to(elsewhere, target_is_directory=True)
+    mine = ["notes.hankkeet.yaml.k2j4_x9a.tmp", ".hankkeet.yaml.k2j4.tmp"]
+    for name in mine:
+        (out / name).write_text("not ours", encoding="utf-8")
+    (out / ".projects.csv.abcdefgh.tmp").mkdir()  # a folder is never one of our temporary files
+    code, err = run(*args, "--check")
+    assert code == 1 and err.count("leftover:") == 1 and f"leftover: {legacy.as_posix()}" in err, err
+    assert run(*args)[0] == 0
+    assert not legacy.exists()
+    assert all((out / name).exists() for name in mine) and (out / ".projects.csv.abcdefgh.tmp").is_dir()
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".hankkeet.yaml.k2j4_x9a.tmp"]
+
+
+def test_a_staging_folder_with_a_broken_journal_stops_the_run_with_one_line(
+        listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    before = snapshot(out)
+    stage = dead_staging(out)
+    (stage / "journal").write_text('{"files": 5}', encoding="utf-8")
+    code, err = run("extract", str(listings[1]), "--out", str(out), "-q")
+    assert code == 2 and err.count("\n") == 1 and "an interrupted commit could not be undone" in err, err
+    assert {k: v for k, v in snapshot(out).items() if not k.startswith(STAGE_PREFIX)} == before
+
+
+def test_recover_reports_the_temporary_files_it_removes(tmp_path: Path) -> None:
+    (tmp_path / ".index.csv.abcdefgh.tmp").write_text("x", encoding="utf-8")
+    with locked(tmp_path):
+        assert recover(tmp_path) == [f"removed {(tmp_path / '.index.csv.abcdefgh.tmp').as_posix()}"]
+
+
+# ---- files.py: folder names, the manifest, foreign files
+
+
+@pytest.mark.parametrize(("name", "folder"), [
+    ("-", "stdin"),
+    ("in/a\\b.txt", "a_b"),                   # a backslash is a separator elsewhere
+    ("in/x\x85\x9b31m.txt", "x_31m"),          # C1 controls, one run -> one "_"
+    ("in/x\x1b\x1b\x07y.txt", "x_y"),
+    ("in/" + "é" * 150 + ".txt", "é" * 100),   # cut to 100 characters
+    (os.fsdecode(b"in/caf\xe9.txt"), "caf_xe9"),  # an undecodable byte as its escape, backslash made safe
+    ("in/..txt", "input"),
+])
+def test_folder_name(name: str, folder: str) -> None:
+    assert folder_name(name) == folder
+
+
+def test_standard_input_among_several_inputs_gets_the_folder_stdin(listings: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["extract", "-", str(listings[0]), "--out", str(tmp_path / "o"), "-q"],
+                                input=OLD.encode())
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["a", "stdin"]
+
+
+
+
+def test_a_blank_line_in_the_index_is_skipped(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
+        index.write("\n")
+    assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
+
+
+def test_an_unreadable_index_is_one_line(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    with (dataset / "index.csv").open("ab") as index:
+        index.write(b"caf\xe9,x,,,false\n")
+    code, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 2 and "index.csv: cannot read it" in err and err.count("\n") == 1, err
+
+
+def test_the_index_cannot_make_the_dataset_remove_a_hidden_file(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    (dataset / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
+        index.write(".pre-commit-config,Gone,,,false\n")
+    code, err = run("dataset", str(LISTING), "--into", str(dataset), "--force")
+    assert code == 0 and "1 files hankkeet did not write left alone" in err, err
+    assert (dataset / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
+
+
+def test_a_foreign_file_named_like_a_project_file_is_never_replaced_even_with_force(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    dataset.mkdir()
+    (dataset / "ii--open-agenda.yaml").write_text("mine\n", encoding="utf-8")
+    for args in ([], ["--force"]):
+        code, err = run("dataset", str(LISTING), "--into", str(dataset), *args)
+        assert code == 2 and "ii--open-agenda.yaml" in err and "move them away\n" in err, err
+    assert [p.name for p in dataset.iterdir()] == ["ii--open-agenda.yaml"]
+    assert (dataset / "ii--open-agenda.yaml").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_project_file_already_gone_is_not_counted_as_removed(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:  # listed, but removed by hand since
+        index.write("old--gone,Gone,,,false\n")
+    code, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 0 and "(0 removed)" in err, err
+
+
+# ---- transaction: the root lock, a journal cut short, messages, a user's empty folder
+
+
+def test_a_run_waits_for_the_root_lock_before_it_commits(listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    old_set = snapshot(out)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with locked(out):
+        later = subprocess.Popen([sys.executable, "-m", "hankkeet", "extract", str(listings[1]), "--out", str(out),
+                                  "-q"], env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not list(out.glob(STAGE_PREFIX + "*/new/datapackage.json")) and later.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(1)  # the run has staged everything; it may not commit while another holds the lock
+        assert {k: v for k, v in snapshot(out).items() if not k.startswith(STAGE_PREFIX)} == old_set
+    _, err = later.communicate(timeout=60)
+    assert later.returncode == 0, err
+    assert "Uusi nimi" in (out / "projects.csv").read_text(encoding="utf-8")
+
+
+HALF_JOURNAL = """
+import os, signal, sys
+import hankkeet.transaction as t
+from hankkeet.cli import main
+real = t.text_writer
+def text_writer(text):
+    if not text.startswith('{"files"'):
+        return real(text)
+    def write(handle):
+        handle.write(text[: len(text) // 2])
+        handle.flush()
+        os.kill(os.getpid(), signal.SIGKILL)  # a crash half-way through writing the journal
+    return write
+t.text_writer = text_writer
+main(sys.argv[1:])
+"""
+
+
+def test_a_run_killed_while_writing_its_journal_leaves_nothing_to_undo(listings: tuple[Path, Path],
+                                                                        tmp_path: Path) -> None:
+    out, old_set, _, new_args = _sets("extract", listings, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    killed = subprocess.run([sys.executable, "-c", HALF_JOURNAL, *new_args], env=env, capture_output=True, timeout=120,
+                            check=False)
+    assert killed.returncode == -signal.SIGKILL
+    with locked(out):
+        recover(out)  # a journal that was never complete is no commit: the staging folder just goes
+    assert snapshot(out) == old_set
+
+
+def test_a_failure_before_anything_moved_says_the_outputs_are_as_they_were(
+        listings: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, old_set, _, new_args = _sets("extract", listings, tmp_path)
+
+    def chmod(*args: Any, **kwargs: Any) -> None:
+        raise OSError(5, "Input/output error (injected)")
+    monkeypatch.setattr(hankkeet.transaction.os, "chmod", chmod)
+    code, err = run(*new_args)
+    assert code == 2 and err.endswith("; the previous outputs are as they were\n"), err
+    assert snapshot(out) == old_set
+
+
+def test_a_failed_run_leaves_an_empty_output_folder_of_the_user(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"\x00binary")
+    out = tmp_path / "o"
+    out.mkdir()
+    code, _ = run("extract", str(tmp_path / "bad.txt"), "--out", str(out))
+    assert code == 2 and out.is_dir() and not list(out.iterdir())
+
+
+def test_check_tells_a_staging_folder_without_a_journal_from_an_interrupted_commit(
+        listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
+    stage = dead_staging(out)
+    (stage / "new").mkdir()
+    code, err = run("extract", str(listings[0]), "--out", str(out), "-q", "--check")
+    assert code == 1 and f"leftover: {stage.as_posix()} (from a killed run" in err, err

@@ -12,13 +12,13 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hankkeet import extract
+from hankkeet import contract, extract
 from hankkeet.cli import main
 from hankkeet.diff import records_from_dataset, records_from_release_yaml
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import _DUMPERS, _dump, dataset_files, dataset_record, to_yaml
-from hankkeet.yamlsafe import load
+from hankkeet.yamlsafe import YamlInputError, escape, load, quote
 
 #: A valid release with one project, the other side of every diff below.
 GOOD = "projects:\n- id: a\n  title: T\n  ended: false\n"
@@ -246,3 +246,46 @@ def test_writers_never_emit_aliases() -> None:
     for dumper in _DUMPERS:
         text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
         assert "&" not in text and load(text) == data, text
+
+
+# ---- yamlsafe.py / contract.py
+
+
+def test_nesting_of_exactly_the_limit_is_read_one_more_is_refused() -> None:
+    assert load("[" * 20 + "]" * 20) is not None
+    with pytest.raises(YamlInputError, match="nested deeper than 20 levels"):
+        load("[" * 21 + "]" * 21)
+
+
+def test_a_parser_error_names_its_line() -> None:
+    with pytest.raises(YamlInputError) as caught:
+        load("projects:\n- id: a\n  title: [T\n  ended: false\n")
+    assert caught.value.line == 4
+
+
+def test_escape_and_quote_show_hidden_characters_and_backslashes() -> None:
+    assert escape("a\x1bb") == "a\\x1bb"
+    assert quote("a\\b") == '"a\\\\b"'
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("  partners: [{raw: x, score: true}]\n",
+     "projects[0].partners[0].score: expected a number or null, got a boolean (true)"),
+    ("  source: {line_start: 1.5}\n", "projects[0].source.line_start: expected an integer, got a number (1.5)"),
+    ("  extra: 2022-12-31\n", ("projects[0].extra: expected plain data (a string, number, true/false or null), "
+                               "got a date (2022-12-31)")),
+])
+def test_more_records_the_contract_refuses(extra: str, message: str) -> None:
+    with pytest.raises(YamlInputError) as caught:
+        contract.release_projects(load("projects:\n- id: a\n  title: T\n  ended: false\n" + extra))
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ("id: a\nended: false\n", "title: missing (a required field)"),
+    ("id: a\ntitle: T\nended: null\n", "ended: expected true or false, got null"),
+])
+def test_a_record_needs_its_title_and_a_real_ended(record: str, message: str) -> None:
+    with pytest.raises(YamlInputError) as caught:
+        contract.project(load(record))
+    assert str(caught.value) == message

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import signal
-import sys
 from types import FrameType
 
 #: Signals that end a run: the shell's convention for the exit status is 128 + the signal's number.
