@@ -13,7 +13,8 @@ from conftest import LISTING, ROOT
 
 import hankkeet.transaction
 from hankkeet.cli import main
-from hankkeet.municipalities import Gazetteer, parse_overrides
+from hankkeet.municipalities import Gazetteer
+from hankkeet.overrides import parse_overrides
 
 SMALL = "Eka\nKuvaus.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna A, Espoo\n"
 

@@ -39,7 +39,9 @@ EXIT_CODES = """\b
 Exit status:
   0  success
   1  differences (diff, --check) or, with --strict, warnings
-  2  usage or input error (missing, unreadable, binary, undecodable or too large input)"""
+  2  usage or input error (missing, unreadable, binary, undecodable or too large
+     input, an invalid YAML input), or the outputs could not be written
+  128+N  ended by signal N (130: Ctrl-C)"""
 
 
 @click.group(

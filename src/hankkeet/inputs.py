@@ -94,7 +94,8 @@ def _read_bounded(stream: BinaryIO, max_bytes: int, encoding: str | None) -> byt
 
 def load_gazetteer(overrides: Path | None, max_bytes: int = DEFAULT_MAX_BYTES) -> Gazetteer:
     """The shipped gazetteer with a person's overrides: --overrides, else data/overrides.yaml when present."""
-    from hankkeet.municipalities import Gazetteer, OverridesError, parse_overrides
+    from hankkeet.municipalities import Gazetteer, OverridesError
+    from hankkeet.overrides import parse_overrides
 
     path = overrides if overrides is not None else (DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None)
     if path is None:

@@ -12,16 +12,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import Any
 
 import regex
 from rapidfuzz import fuzz, process
 
-from hankkeet import yamlsafe
-from hankkeet.contract import describe
 from hankkeet.model import Place
+from hankkeet.printable import printable
 from hankkeet.source import clean
-from hankkeet.yamlsafe import YamlInputError, escape, quote, quote_key
 
 #: The list in force (Statistics Finland kunta_1_20250101; unchanged on 2026-01-01).
 VALID_ON = "2025-01-01"
@@ -101,62 +98,6 @@ class OverridesError(ValueError):
     """The overrides file cannot be used; the CLI reports it with exit status 2."""
 
 
-#: The keys an overrides entry may have; anything else is a misspelling that would otherwise be ignored.
-OVERRIDE_KEYS = ("raw", "code", "kind", "comment")
-
-
-def _override_entries(data: Any) -> list[Any]:
-    """The list under ``overrides:`` (empty for an empty file); refuses any other shape or top-level key."""
-    if data is None:
-        return []
-    if not isinstance(data, dict):
-        raise OverridesError(f"expected a mapping with a list under 'overrides', got {describe(data)}")
-    unknown = [k for k in data if k != "overrides"]
-    if unknown:
-        raise OverridesError(f"unknown key {quote_key(unknown[0])} (the only key is 'overrides')")
-    entries = data.get("overrides")
-    if not isinstance(entries, list | None):
-        raise OverridesError(f"expected a mapping with a list under 'overrides', got {describe(entries)}")
-    return entries or []
-
-
-def _override_target(entry: Any, number: int) -> tuple[str, str]:
-    """One entry as (raw, code or "organisation"); raises OverridesError naming the entry."""
-    if not isinstance(entry, dict):
-        raise OverridesError(f"entry {number}: expected a mapping (raw, code or kind, comment), "
-                             f"got {describe(entry)}")
-    unknown = [k for k in entry if k not in OVERRIDE_KEYS]
-    if unknown:
-        raise OverridesError(f"entry {number}: unknown key {quote_key(unknown[0])} "
-                             f"(allowed: {', '.join(OVERRIDE_KEYS)})")
-    raw, code, kind = entry.get("raw"), entry.get("code"), entry.get("kind")
-    if not isinstance(raw, str):
-        raise OverridesError(f"entry {number}: needs 'raw' (the place as written)")
-    if isinstance(code, str) and kind in (None, "municipality"):
-        return raw, code
-    if code is None and kind == "organisation":
-        return raw, "organisation"
-    raise OverridesError(f"entry {number} ({quote(raw)}): give a quoted municipality code such as "
-                         "code: \"091\", or kind: organisation")
-
-
-def parse_overrides(text: str) -> dict[str, str]:
-    """Read an overrides file: ``overrides:`` a list of ``{raw, code | kind: organisation, comment}``."""
-    try:
-        data = yamlsafe.load(text)
-    except YamlInputError as err:
-        raise OverridesError(str(err)) from None
-    out: dict[str, str] = {}
-    numbers: dict[str, int] = {}
-    for number, entry in enumerate(_override_entries(data), start=1):
-        raw, target = _override_target(entry, number)
-        if key(raw) in numbers:  # the gazetteer keys overrides this way: one of the two would be lost
-            raise OverridesError(f"entry {number} ({quote(raw)}): the same place as entry {numbers[key(raw)]}")
-        numbers[key(raw)] = number
-        out[raw] = target
-    return out
-
-
 def _rows(name: str) -> list[dict[str, str]]:
     text = resources.files("hankkeet").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
@@ -224,7 +165,7 @@ class Gazetteer:
         self.overrides = {key(raw): target for raw, target in (overrides or {}).items()}
         unknown = sorted({t for t in self.overrides.values() if t != "organisation"} - set(self.municipalities))
         if unknown:
-            raise OverridesError(f"not a current municipality code: {', '.join(escape(c, 10) for c in unknown)}")
+            raise OverridesError(f"not a current municipality code: {', '.join(printable(c[:10]) for c in unknown)}")
         self._index: dict[str, tuple[str, str]] = {}
         ambiguous: set[str] = set()
         for m in municipalities:
