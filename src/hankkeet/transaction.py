@@ -14,13 +14,12 @@ Protocol (the target folder is ``root``):
 """
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
 import re
-import shutil
 import signal
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from typing import TextIO
 from hankkeet.__main__ import TERMINATING
 
 STAGE_PREFIX = ".hankkeet-stage-"
-_STAGE_NAME = re.compile(re.escape(STAGE_PREFIX) + r"[a-z0-9_]{8}")  # as tempfile.mkdtemp names it
+_STAGE_NAME = re.compile(re.escape(STAGE_PREFIX) + r"[a-z0-9_]{8}")  # as _make_private_folder (and mkdtemp) name it
 _JOURNAL, _COMMITTED, _OWNER = "journal", "committed", "owner"
 _OWNER_TEXT = "a staging folder of hankkeet; the next run removes it\n"
 #: The names of the files hankkeet writes: a journal naming anything else was not written by hankkeet.
@@ -66,6 +65,32 @@ def text_writer(text: str) -> Writer:
     return write
 
 
+def _make_private_folder(root: Path) -> Path:
+    """A new folder ``.hankkeet-stage-XXXXXXXX`` in root, mode 0700 (tempfile.mkdtemp's job, without its imports)."""
+    while True:
+        name = base64.b32encode(os.urandom(5)).decode("ascii").lower()
+        try:
+            os.mkdir(root / (STAGE_PREFIX + name), 0o700)
+        except FileExistsError:
+            continue
+        return root / (STAGE_PREFIX + name)
+
+
+def remove_tree(folder: Path, ignore_errors: bool = False) -> None:
+    """Remove a folder and everything in it, never following a symbolic link (shutil.rmtree, lighter to import)."""
+    try:
+        for parent, folders, files in os.walk(folder, topdown=False):
+            for name in files:
+                os.unlink(os.path.join(parent, name))
+            for name in folders:
+                path = os.path.join(parent, name)
+                (os.unlink if os.path.islink(path) else os.rmdir)(path)
+        os.rmdir(folder)
+    except OSError:
+        if not ignore_errors:
+            raise
+
+
 def _fsync_dir(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -95,7 +120,7 @@ class Staging:
     def open(cls, root: Path) -> Staging:
         created = [folder for folder in (root, *root.parents) if not folder.exists()]
         root.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root))
+        folder = _make_private_folder(root)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         _try_lock(descriptor)  # a new folder: nobody else can hold it
         (folder / _OWNER).write_text(_OWNER_TEXT, encoding="utf-8")  # how a later run knows the folder is ours
@@ -108,7 +133,7 @@ class Staging:
     def close(self) -> None:
         """Remove the staging folder (after a commit, or to discard the run), unless it holds an unfinished undo."""
         if not (self.folder / _JOURNAL).exists():
-            shutil.rmtree(self.folder, ignore_errors=True)
+            remove_tree(self.folder, ignore_errors=True)
         if self._descriptor >= 0:
             os.close(self._descriptor)
             self._descriptor = -1
@@ -356,7 +381,7 @@ def recover(root: Path, skip: Path | None = None) -> list[str]:
                 raise WriteError(f"{path.as_posix()}: an interrupted commit could not be undone ({err}); "
                                  "look at it and restore or remove it by hand") from None
             done.append(f"undid the interrupted commit in {path.as_posix()}")
-        shutil.rmtree(path)
+        remove_tree(path)
     return done
 
 
