@@ -31,7 +31,8 @@ _HIDDEN = re.compile(r"[\x80-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r" {2,}")
 # One character class (no alternation): much faster to search than the three patterns above.
-_SPECIAL_CHAR = re.compile("[" + "".join(p.pattern.strip("[]+") for p in (_ODD_SPACE, _CONTROL, _ZERO_WIDTH)) + "]")
+_SPECIAL_CHAR = re.compile("[" + "".join(p.pattern.strip("[]+") for p in (_ODD_SPACE, _CONTROL, _ZERO_WIDTH, _HIDDEN))
+                           + "]")
 
 
 #: Text codecs whose decoding reads escape sequences, or fails with other errors than UnicodeDecodeError.
@@ -139,10 +140,17 @@ def raw_lines(text: str) -> list[str]:
     return parts
 
 
-def split_lines(text: str) -> list[Line]:
+def _is_clean(text: str) -> bool:
+    """Nothing in the text for clean() to change but the ends of lines (one search over the whole text)."""
+    return "  " not in text and _SPECIAL_CHAR.search(text) is None and unicodedata.is_normalized("NFC", text)
+
+
+def split_lines(text: str, is_clean: bool | None = None) -> list[Line]:
     """Split on CRLF, CR or LF and clean each line, keeping 1-based original line numbers."""
     parts = raw_lines(text)
-    if "  " not in text and _SPECIAL_CHAR.search(text) is None and unicodedata.is_normalized("NFC", text):
+    if is_clean is None:
+        is_clean = _is_clean(text)
+    if is_clean:
         # The whole text is already clean (the usual case): trimming each line is all clean() would do.
         return [Line(number, part.strip()) for number, part in enumerate(parts, start=1)]
     return [Line(number, clean(part)) for number, part in enumerate(parts, start=1)]
@@ -158,7 +166,8 @@ def read(data: bytes | str, file: str, encoding: str | None = None
         text, raw = data, data.encode("utf-8", "surrogatepass")
     else:
         text, raw = decode(data, encoding), data
-    lines, diagnostics = repair_mojibake(split_lines(text))
-    if _HIDDEN.search(text):
+    is_clean = _is_clean(text)
+    lines, diagnostics = repair_mojibake(split_lines(text, is_clean))
+    if not is_clean and _HIDDEN.search(text):
         lines = [Line(line.number, _SPACES.sub(" ", _HIDDEN.sub("", line.text)).strip()) for line in lines]
     return lines, SourceInfo(file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=len(lines)), diagnostics
