@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from hankkeet import yamlsafe
-from hankkeet.contract import describe
 from hankkeet.municipalities import OverridesError, key
 from hankkeet.yamlsafe import YamlInputError, quote, quote_key
+
+def _described(value: Any) -> str:
+    """What a value is, for a message ("a list"); the contract module is loaded only when a file is wrong."""
+    from hankkeet.contract import describe
+
+    return describe(value)
+
 
 #: The keys an overrides entry may have; anything else is a misspelling that would otherwise be ignored.
 OVERRIDE_KEYS = ("raw", "code", "kind", "comment")
@@ -19,13 +25,13 @@ def _override_entries(data: Any) -> list[Any]:
     if data is None:
         return []
     if not isinstance(data, dict):
-        raise OverridesError(f"expected a mapping with a list under 'overrides', got {describe(data)}")
+        raise OverridesError(f"expected a mapping with a list under 'overrides', got {_described(data)}")
     unknown = [k for k in data if k != "overrides"]
     if unknown:
         raise OverridesError(f"unknown key {quote_key(unknown[0])} (the only key is 'overrides')")
     entries = data.get("overrides")
     if not isinstance(entries, list | None):
-        raise OverridesError(f"expected a mapping with a list under 'overrides', got {describe(entries)}")
+        raise OverridesError(f"expected a mapping with a list under 'overrides', got {_described(entries)}")
     return entries or []
 
 
@@ -33,7 +39,7 @@ def _override_target(entry: Any, number: int) -> tuple[str, str]:
     """One entry as (raw, code or "organisation"); raises OverridesError naming the entry."""
     if not isinstance(entry, dict):
         raise OverridesError(f"entry {number}: expected a mapping (raw, code or kind, comment), "
-                             f"got {describe(entry)}")
+                             f"got {_described(entry)}")
     unknown = [k for k in entry if k not in OVERRIDE_KEYS]
     if unknown:
         raise OverridesError(f"entry {number}: unknown key {quote_key(unknown[0])} "
