@@ -185,7 +185,13 @@ run()
 def _killed_run(step: str, at: int, args: list[str], sig: str = "SIGKILL") -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run([sys.executable, "-c", KILLER, step, str(at), sig, *args], env=env, capture_output=True,
-                          timeout=120).returncode
+                          timeout=120, preexec_fn=_default_signals).returncode
+
+
+def _default_signals() -> None:
+    """A child as a terminal starts it, even when the tests run as a background job (SIGINT ignored)."""
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize(("step", "at", "expected"), [
@@ -228,6 +234,16 @@ def test_a_termination_signal_during_the_commit_waits_until_it_is_done(
     out, _, new_set, new_args = _sets("extract", listings, tmp_path)
     code = _killed_run("replace", 6, new_args, sig)  # half-way through the renames
     assert code == 128 + getattr(signal, sig), code  # the run ends once the commit is over
+    assert snapshot(out) == new_set
+
+
+def test_an_ignored_signal_stays_ignored(listings: tuple[Path, Path], tmp_path: Path) -> None:
+    out, _, new_set, new_args = _sets("extract", listings, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    ignoring = subprocess.run([sys.executable, "-c", KILLER, "fsync", "2", "SIGHUP", *new_args], env=env,
+                              capture_output=True, timeout=120,
+                              preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # as nohup does
+    assert ignoring.returncode == 0, ignoring.stderr
     assert snapshot(out) == new_set
 
 

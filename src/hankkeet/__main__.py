@@ -15,7 +15,8 @@ def _exit(signum: int, frame: FrameType | None) -> None:
 def exit_on_signals() -> None:
     """Turn SIGINT, SIGTERM and SIGHUP into an orderly exit with status 128 + N (no traceback, no debris)."""
     for number in TERMINATING:
-        signal.signal(number, _exit)
+        if signal.getsignal(number) is not signal.SIG_IGN:  # ignored (nohup, a background job): stays ignored
+            signal.signal(number, _exit)
 
 
 def run() -> None:
