@@ -20,6 +20,17 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def seed_with(tmp_path: Path, index_rows: str = "", files: dict[str, str] | None = None) -> Path:
+    """A copy of the seed dataset, as an earlier run left it, with rows added to its index and files beside it."""
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    for name, text in (files or {}).items():
+        (dataset / name).write_text(text, encoding="utf-8")
+    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
+        index.write(index_rows)
+    return dataset
+
+
 def test_committed_dataset_is_up_to_date() -> None:
     code, _, err = run("dataset", str(LISTING), "--into", str(SEED_DATASET), "--check")
     assert code == 0, err
@@ -49,11 +60,8 @@ def test_check_fails_on_a_hand_edited_file_and_passes_after_regenerating(tmp_pat
 
 
 def test_stale_project_files_are_removed_and_reported(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
-    (dataset / "old--gone.yaml").write_text("id: old--gone\ntitle: Gone\nended: false\n", encoding="utf-8")
-    with (dataset / "index.csv").open("a", encoding="utf-8") as index:  # as an earlier run would have listed it
-        index.write("old--gone,Gone,,,false\n")
+    dataset = seed_with(tmp_path, "old--gone,Gone,,,false\n",
+                        {"old--gone.yaml": "id: old--gone\ntitle: Gone\nended: false\n"})
     code, _, err = run("dataset", str(LISTING), "--into", str(dataset), "--check")
     assert code == 1 and "not generated:" in err and "- removed  old--gone  Gone" in err
     assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
@@ -160,22 +168,15 @@ def test_a_foreign_index_is_not_replaced(tmp_path: Path) -> None:
 
 
 def test_the_index_cannot_make_the_dataset_remove_files_elsewhere(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
     outside = tmp_path / "precious.yaml"
     outside.write_text("x: 1\n", encoding="utf-8")
-    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
-        index.write("../precious,Gone,,,false\n")
+    dataset = seed_with(tmp_path, "../precious,Gone,,,false\n")
     assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
     assert outside.read_text(encoding="utf-8") == "x: 1\n"
 
 
 def test_an_index_row_that_is_not_a_project_id_cannot_remove_a_file(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
-    (dataset / "docker-compose.yaml").write_text("services: {}\n", encoding="utf-8")
-    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
-        index.write("docker-compose,x,y,1,false\r\n")
+    dataset = seed_with(tmp_path, "docker-compose,x,y,1,false\r\n", {"docker-compose.yaml": "services: {}\n"})
     code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
     assert code == 2 and "docker-compose.yaml" in err, err
     assert (dataset / "docker-compose.yaml").exists()
@@ -187,3 +188,41 @@ def test_the_list_of_foreign_files_is_short(tmp_path: Path) -> None:
     (dataset / "index.csv").write_text("id,title,lead,lead_code,ended\r\n", encoding="utf-8")  # lists nothing
     code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
     assert code == 2 and err.count("\n") == 1 and " and 137 more); move them away" in err, err
+
+
+def test_a_blank_line_in_the_index_is_skipped(tmp_path: Path) -> None:
+    dataset = seed_with(tmp_path, "\n")
+    assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
+
+
+def test_an_unreadable_index_is_one_line(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    shutil.copytree(SEED_DATASET, dataset)
+    with (dataset / "index.csv").open("ab") as index:
+        index.write(b"caf\xe9,x,,,false\n")
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 2 and "index.csv: cannot read it" in err and err.count("\n") == 1, err
+
+
+def test_the_index_cannot_make_the_dataset_remove_a_hidden_file(tmp_path: Path) -> None:
+    dataset = seed_with(tmp_path, ".pre-commit-config,Gone,,,false\n", {".pre-commit-config.yaml": "repos: []\n"})
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset), "--force")
+    assert code == 0 and "1 files hankkeet did not write left alone" in err, err
+    assert (dataset / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
+
+
+def test_a_foreign_file_named_like_a_project_file_is_never_replaced_even_with_force(tmp_path: Path) -> None:
+    dataset = tmp_path / "d"
+    dataset.mkdir()
+    (dataset / "ii--open-agenda.yaml").write_text("mine\n", encoding="utf-8")
+    for args in ([], ["--force"]):
+        code, _, err = run("dataset", str(LISTING), "--into", str(dataset), *args)
+        assert code == 2 and "ii--open-agenda.yaml" in err and "move them away\n" in err, err
+    assert [p.name for p in dataset.iterdir()] == ["ii--open-agenda.yaml"]
+    assert (dataset / "ii--open-agenda.yaml").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_project_file_already_gone_is_not_counted_as_removed(tmp_path: Path) -> None:
+    dataset = seed_with(tmp_path, "old--gone,Gone,,,false\n")  # listed, but removed by hand since
+    code, _, err = run("dataset", str(LISTING), "--into", str(dataset))
+    assert code == 0 and "(0 removed)" in err, err

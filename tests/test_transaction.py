@@ -3,7 +3,6 @@ foreign files, per-input folder names. Every check compares whole folders: the o
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import LISTING, ROOT
+from conftest import ROOT
 
 import hankkeet.transaction
 from hankkeet.cli import main
@@ -34,9 +33,6 @@ def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result.exit_code, result.stderr
-
-
-SEED_DATASET = ROOT / "hankkeet"
 
 
 def dead_staging(root: Path) -> Path:
@@ -627,52 +623,14 @@ def test_standard_input_among_several_inputs_gets_the_folder_stdin(listings: tup
 
 
 
-def test_a_blank_line_in_the_index_is_skipped(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
-    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
-        index.write("\n")
-    assert run("dataset", str(LISTING), "--into", str(dataset))[0] == 0
 
 
-def test_an_unreadable_index_is_one_line(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
-    with (dataset / "index.csv").open("ab") as index:
-        index.write(b"caf\xe9,x,,,false\n")
-    code, err = run("dataset", str(LISTING), "--into", str(dataset))
-    assert code == 2 and "index.csv: cannot read it" in err and err.count("\n") == 1, err
 
 
-def test_the_index_cannot_make_the_dataset_remove_a_hidden_file(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
-    (dataset / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
-    with (dataset / "index.csv").open("a", encoding="utf-8") as index:
-        index.write(".pre-commit-config,Gone,,,false\n")
-    code, err = run("dataset", str(LISTING), "--into", str(dataset), "--force")
-    assert code == 0 and "1 files hankkeet did not write left alone" in err, err
-    assert (dataset / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
 
 
-def test_a_foreign_file_named_like_a_project_file_is_never_replaced_even_with_force(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    dataset.mkdir()
-    (dataset / "ii--open-agenda.yaml").write_text("mine\n", encoding="utf-8")
-    for args in ([], ["--force"]):
-        code, err = run("dataset", str(LISTING), "--into", str(dataset), *args)
-        assert code == 2 and "ii--open-agenda.yaml" in err and "move them away\n" in err, err
-    assert [p.name for p in dataset.iterdir()] == ["ii--open-agenda.yaml"]
-    assert (dataset / "ii--open-agenda.yaml").read_text(encoding="utf-8") == "mine\n"
 
 
-def test_a_project_file_already_gone_is_not_counted_as_removed(tmp_path: Path) -> None:
-    dataset = tmp_path / "d"
-    shutil.copytree(SEED_DATASET, dataset)
-    with (dataset / "index.csv").open("a", encoding="utf-8") as index:  # listed, but removed by hand since
-        index.write("old--gone,Gone,,,false\n")
-    code, err = run("dataset", str(LISTING), "--into", str(dataset))
-    assert code == 0 and "(0 removed)" in err, err
 
 
 # ---- transaction: the root lock, a journal cut short, messages, a user's empty folder
