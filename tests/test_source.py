@@ -90,3 +90,9 @@ def test_c1_and_bidi_controls_are_dropped_after_latin1_mojibake_is_repaired() ->
     lines, _, diagnostics = read(f"{garbled}\nOtsikko \u009b2J \u202eLahti\u202c\n".encode(), "f")
     assert [line.text for line in lines] == ["HANKE ON PÄÄTTYNYT.", "Otsikko 2J Lahti"]
     assert [d.code for d in diagnostics] == ["mojibake-repaired"]
+
+
+def test_controls_that_the_mojibake_repair_produces_are_dropped_too() -> None:
+    lines, _, diagnostics = read("Kuvaus tekstiâ€® gnp Â›[31m punainen\n".encode(), "f")
+    assert [line.text for line in lines] == ["Kuvaus teksti gnp [31m punainen"]
+    assert [d.code for d in diagnostics] == ["mojibake-repaired"]

@@ -713,3 +713,73 @@ def test_check_tells_a_staging_folder_without_a_journal_from_an_interrupted_comm
     (stage / "new").mkdir()
     code, err = run("extract", str(listings[0]), "--out", str(out), "-q", "--check")
     assert code == 1 and f"leftover: {stage.as_posix()} (from a killed run" in err, err
+
+
+def test_a_failure_after_the_commit_point_keeps_the_new_set(listings: tuple[Path, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    out, _, new_set, new_args = _sets("dataset", listings, tmp_path)
+    real_fsync = os.fsync
+    committed: list[bool] = []
+    real_replace = os.replace
+
+    def replace(source: Any, target: Any) -> None:
+        real_replace(source, target)
+        committed.append(Path(target).name == "committed")
+
+    def fsync(fd: int) -> None:
+        if any(committed):  # the journal is renamed: the commit is done
+            raise OSError(5, "Input/output error (injected)")
+        real_fsync(fd)
+    monkeypatch.setattr(hankkeet.transaction.os, "replace", replace)
+    monkeypatch.setattr(hankkeet.transaction.os, "fsync", fsync)
+    code, err = run(*new_args)
+    assert code == 0, err
+    assert snapshot(out) == new_set
+
+
+def test_a_run_whose_undo_failed_lets_go_of_its_staging_while_the_folder_is_still_locked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "projects.csv").write_text("old\n", encoding="utf-8")
+    stage = Staging.open(root)
+    write_file(stage.path("projects.csv"), text_writer("new\n"))
+    real_replace = os.replace
+    moved: list[Any] = []
+
+    def replace(source: Any, target: Any) -> None:
+        moved.append(source)
+        if len(moved) > 2:  # the journal is saved and the old file moved aside; every rename after fails
+            raise OSError(5, "Input/output error (injected)")
+        real_replace(source, target)
+    monkeypatch.setattr(hankkeet.transaction.os, "replace", replace)
+    with pytest.raises(hankkeet.transaction.WriteError, match="the next run will finish undoing it"):
+        stage.commit(["projects.csv"])
+    monkeypatch.undo()
+    assert not hankkeet.transaction._is_live(stage.folder)  # so a run waiting for the lock undoes it first
+    with locked(root):
+        recover(root)
+    assert (root / "projects.csv").read_text(encoding="utf-8") == "old\n"
+
+
+def test_a_run_into_a_per_input_folder_waits_for_a_run_into_its_parent(tmp_path: Path) -> None:
+    """Without the lock on per-input folders, a slow commit into X overtaken by one into X/a mixes X/a."""
+    (tmp_path / "in").mkdir()
+    for name, text in (("a.txt", OLD), ("b.txt", OLD), ("c.txt", NEW)):
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    sets = []
+    for args in (["extract", str(tmp_path / "in" / "a.txt")], ["extract", str(tmp_path / "in" / "c.txt")]):
+        fresh = tmp_path / f"fresh-{len(sets)}"
+        assert run(*args, "--out", str(fresh), "-q")[0] == 0
+        sets.append(snapshot(fresh))
+    out = tmp_path / "out"
+    assert run("extract", str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "b.txt"), "--out", str(out),
+               "-q")[0] == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    parent = ["extract", str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "b.txt"), "--out", str(out), "-q"]
+    child = ["extract", str(tmp_path / "in" / "c.txt"), "--out", str(out / "a"), "-q"]
+    runs = [subprocess.Popen([sys.executable, "-c", SLOW, start, pause, *args], env=env, stderr=subprocess.PIPE)
+            for args, start, pause in ((parent, "0", "0.25"), (child, "1.7", "0.05"))]
+    errors = [r.communicate(timeout=120)[1] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], errors
+    assert {k: v for k, v in snapshot(out / "a").items() if not k.startswith(STAGE_PREFIX)} in sets

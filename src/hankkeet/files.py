@@ -69,8 +69,6 @@ def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
     return problems
 
 
-
-
 def dataset_manifest(into: Path) -> set[str]:
     """The project files an earlier run wrote: those listed in ``into/index.csv`` (none when it is missing)."""
     index = into / "index.csv"

@@ -9,6 +9,7 @@ from hankkeet import yamlsafe
 from hankkeet.municipalities import OverridesError, key
 from hankkeet.yamlsafe import YamlInputError, quote, quote_key
 
+
 def _described(value: Any) -> str:
     """What a value is, for a message ("a list"); the contract module is loaded only when a file is wrong."""
     from hankkeet.contract import describe

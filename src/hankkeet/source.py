@@ -168,6 +168,7 @@ def read(data: bytes | str, file: str, encoding: str | None = None
         text, raw = decode(data, encoding), data
     is_clean = _is_clean(text)
     lines, diagnostics = repair_mojibake(split_lines(text, is_clean))
-    if not is_clean and _HIDDEN.search(text):
-        lines = [Line(line.number, _SPACES.sub(" ", _HIDDEN.sub("", line.text)).strip()) for line in lines]
+    if not is_clean or diagnostics:  # a repaired line may hold controls the original text did not (â€®: U+202E)
+        lines = [Line(line.number, _SPACES.sub(" ", _HIDDEN.sub("", line.text)).strip())
+                 if _HIDDEN.search(line.text) else line for line in lines]
     return lines, SourceInfo(file=file, sha256=hashlib.sha256(raw).hexdigest(), lines=len(lines)), diagnostics

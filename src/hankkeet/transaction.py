@@ -20,7 +20,9 @@ import json
 import os
 import re
 import signal
+import time
 from collections.abc import Callable, Iterator
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +124,8 @@ class Staging:
         root.mkdir(parents=True, exist_ok=True)
         folder = _make_private_folder(root)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        _try_lock(descriptor)  # a new folder: nobody else can hold it
+        while not _try_lock(descriptor):  # another run's probe of the (still empty) folder holds it a moment
+            time.sleep(0.01)
         (folder / _OWNER).write_text(_OWNER_TEXT, encoding="utf-8")  # how a later run knows the folder is ours
         return cls(root, folder, created, descriptor)
 
@@ -134,9 +137,7 @@ class Staging:
         """Remove the staging folder (after a commit, or to discard the run), unless it holds an unfinished undo."""
         if not (self.folder / _JOURNAL).exists():
             remove_tree(self.folder, ignore_errors=True)
-        if self._descriptor >= 0:
-            os.close(self._descriptor)
-            self._descriptor = -1
+        self._release()
         for made in self.created:
             try:
                 made.rmdir()  # only if the failed run left it empty
@@ -158,11 +159,24 @@ class Staging:
             except OSError as err:
                 (self.folder / _JOURNAL).unlink(missing_ok=True)  # nothing was moved yet
                 raise WriteError(_describe(err, self.root, undone=True)) from None
+            with locked_all(_subfolders(self.root, files)):  # a run whose --out is one of them waits too
+                try:
+                    _apply(self.root, self.folder, journal)
+                except OSError as err:
+                    undone = _undo(self.root, self.folder, journal)
+                    if not undone:
+                        self._release()  # while the folder is locked, so the next run sees a dead journal
+                    raise WriteError(_describe(err, self.root, undone)) from None
             try:
-                _apply(self.root, self.folder, journal)
-            except OSError as err:
-                raise WriteError(_describe(err, self.root, undone=_undo(self.root, self.folder, journal))) from None
+                _fsync_dir(self.folder)  # past the commit point: a failure here cannot undo the new set
+            except OSError:
+                pass
             self.close()
+
+    def _release(self) -> None:
+        if self._descriptor >= 0:
+            os.close(self._descriptor)
+            self._descriptor = -1
 
 
 _DEFERRED = set(TERMINATING)
@@ -197,6 +211,20 @@ def locked(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
+
+
+@contextmanager
+def locked_all(folders: list[Path]) -> Iterator[None]:
+    """Hold the locks of several folders, taken in sorted order (so two runs cannot wait for each other)."""
+    with contextlib.ExitStack() as stack:
+        for folder in sorted(folders):
+            stack.enter_context(locked(folder))
+        yield
+
+
+def _subfolders(root: Path, files: list[str]) -> list[Path]:
+    """The existing folders below root that receive files (per-input folders of several inputs)."""
+    return sorted({(root / name).parent for name in files if "/" in name and (root / name).parent.is_dir()})
 
 
 @dataclass(frozen=True)
@@ -298,7 +326,6 @@ def _apply(root: Path, stage: Path, journal: Journal) -> None:
     for parent in sorted({(root / name).parent for name, _ in journal.files} | {root}):
         _fsync_dir(parent)
     os.replace(stage / _JOURNAL, stage / _COMMITTED)
-    _fsync_dir(stage)
 
 
 def rollback(root: Path, stage: Path, journal: Journal) -> None:
