@@ -360,8 +360,7 @@ def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: b
     report = ""
     names = [n for n in sorted(set(texts) | set(gone)) if n.endswith(".yaml") and (into / n).is_file()]
     try:
-        old = records_from_dataset({(into / n).as_posix(): decode(read_input(str(into / n), max_bytes))
-                                    for n in names})
+        old = records_from_dataset(_dataset_texts([into / n for n in names], max_bytes))
         comparison = compare(old, [dataset_record(p) for p in release.projects])
         report = "" if comparison.equal else render_text(comparison, into.as_posix()) + "\n"
     except (YamlInputError, SourceError, InputError):
@@ -374,6 +373,11 @@ def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: b
     _exit_on_drift(problems, report)
 
 
+def _dataset_texts(paths: list[Path], max_bytes: int) -> dict[str, str]:
+    """Project files of a dataset folder as {path: text}, each read bounded and decoded."""
+    return {path.as_posix(): decode(read_input(str(path), max_bytes)) for path in paths}
+
+
 def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:
     """Project records from a dataset folder, a hankkeet.yaml, or a raw listing (extracted first)."""
     from hankkeet.diff import records_from_dataset, records_from_release_yaml
@@ -383,8 +387,7 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
     path = Path(name)
     try:
         if name != "-" and path.is_dir():
-            texts = {(path / p.name).as_posix(): decode(read_input(str(p), max_bytes))
-                     for p in sorted(path.glob("*.yaml")) if p.is_file()}
+            texts = _dataset_texts([p for p in sorted(path.glob("*.yaml")) if p.is_file()], max_bytes)
             if not texts:
                 raise InputError(f"{name}: no project *.yaml files in this folder")
             return records_from_dataset(texts)

@@ -36,9 +36,14 @@ class InputError(click.ClickException):
         super().__init__(printable(message))  # names and text from the data may hold escape sequences
 
 
+def input_label(name: str) -> str:
+    """How an input is named in messages and in source.file: ``<stdin>`` for -, the name escaped otherwise."""
+    return "<stdin>" if name == "-" else printable(name)
+
+
 def read_input(name: str, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> bytes:
     """The bytes of a file, or of standard input for -; too large or binary input refused before it is read whole."""
-    label = "<stdin>" if name == "-" else name
+    label = input_label(name)
     try:
         if name == "-":
             if sys.stdin is None:  # started with standard input closed (<&-)
@@ -173,7 +178,7 @@ def extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Release:
     from hankkeet.pipeline import extract
 
-    label = "<stdin>" if name == "-" else printable(name)  # also the source.file of the outputs
+    label = input_label(name)  # also the source.file of the outputs
     data = read_input(name, max_bytes, encoding)
     try:
         return extract(data, gazetteer, file=label, encoding=encoding)

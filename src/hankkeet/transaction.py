@@ -93,8 +93,13 @@ def remove_tree(folder: Path, ignore_errors: bool = False) -> None:
             raise
 
 
+def _open_folder(folder: Path) -> int:
+    """A descriptor of a folder itself: to fsync it, or to flock it."""
+    return os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+
+
 def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    descriptor = _open_folder(folder)
     try:
         os.fsync(descriptor)
     finally:
@@ -123,7 +128,7 @@ class Staging:
         created = [folder for folder in (root, *root.parents) if not folder.exists()]
         root.mkdir(parents=True, exist_ok=True)
         folder = _make_private_folder(root)
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        descriptor = _open_folder(folder)
         while not _try_lock(descriptor):  # another run's probe of the (still empty) folder holds it a moment
             time.sleep(0.01)
         (folder / _OWNER).write_text(_OWNER_TEXT, encoding="utf-8")  # how a later run knows the folder is ours
@@ -205,7 +210,7 @@ def locked(root: Path) -> Iterator[None]:
 
     The lock is a ``flock`` on the folder itself, so no lock file is left among the outputs.
     """
-    descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    descriptor = _open_folder(root)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
@@ -382,7 +387,7 @@ def _is_ours(stage: Path) -> bool:
 
 def _is_live(stage: Path) -> bool:
     try:
-        descriptor = os.open(stage, os.O_RDONLY | os.O_DIRECTORY)
+        descriptor = _open_folder(stage)
     except OSError:
         return False
     try:
