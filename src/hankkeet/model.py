@@ -84,6 +84,14 @@ class Partner:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A municipality named in the description only (not among the partners): its place and line."""
+
+    place: Place
+    line: int
+
+
+@dataclass(frozen=True)
 class Contact:
     """A contact person (or an e-mail-only contact) with the fields written after the name."""
 
@@ -127,6 +135,7 @@ class Project:
     line_end: int
     diagnostics: tuple[Diagnostic, ...] = ()
     ended_on: str | None = None  # ISO date written with the ended marker
+    mentions: tuple[Mention, ...] = ()  # municipalities named in the description only (issue 11)
 
 
 @dataclass(frozen=True)
