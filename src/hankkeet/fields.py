@@ -8,7 +8,7 @@ import regex
 
 from hankkeet.diagnostics import Diagnostic
 from hankkeet.lines import is_ended_marker, read_date, split_partners
-from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
+from hankkeet.model import Block, Contact, Kind, Lead, Line, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
 from hankkeet.people import EMAIL_FIELD, NAME, Person, phone_number, split_people
 
@@ -165,12 +165,17 @@ def split_title_marker(title: str) -> tuple[str, str | None]:
     return title[: match.start()].rstrip(), match["marker"]
 
 
+def description_lines(block: Block) -> list[Line]:
+    """The lines of a block's description: its body text, without the title, partners and contacts."""
+    return [t.line for t in block.tokens
+            if t is not block.title and t.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO)]
+
+
 def build_project(block: Block, gazetteer: Gazetteer) -> Project:
-    """Read every field of one block; the id and any inferred lead are set by later stages."""
+    """Read every field of one block; the id, any inferred lead and the mentions are set by later stages."""
     tokens = list(block.tokens)
     title = block.title
-    body = [t for t in tokens if t is not title and t.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO)]
-    description = "\n".join(t.line.text for t in body)
+    description = "\n".join(line.text for line in description_lines(block))
     partners = _partners(tokens, gazetteer)
     contacts = join_contact_lines([
         contact
