@@ -7,7 +7,7 @@ from dataclasses import replace
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import is_ended_marker, read_date, split_partners
+from hankkeet.lines import grouped_partners, is_ended_marker, read_date
 from hankkeet.model import Block, Contact, Kind, Lead, Line, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
 from hankkeet.people import EMAIL_FIELD, NAME, Person, phone_number, split_people
@@ -30,11 +30,13 @@ _WORD = re.compile(r"\w+")
 
 
 def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
-    """Resolve each partner entry; a lone abbreviation after an organisation is that organisation's alias."""
+    """Resolve each partner entry; a lone abbreviation after an organisation is that organisation's alias, and
+    the entries in brackets after an organisation are its members."""
     partners: list[Partner] = []
     lines = [t for t in tokens if t.kind is Kind.PARTNERS]
     for token in lines:
-        for raw in split_partners(token.payload):
+        owner: Partner | None = None  # the last entry outside brackets on this line
+        for raw, in_brackets in grouped_partners(token.payload):
             place = gazetteer.resolve(_LOWER_PREFIX.sub("", raw) if raw[:1].islower() else raw)
             previous = partners[-1] if partners else None
             if (
@@ -43,10 +45,14 @@ def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
                 and place.kind in ("organisation", "unknown")
                 and _ABBREVIATION.fullmatch(raw)
             ):
-                merged = gazetteer.resolve(f"{previous.place.raw}, {raw}")
-                partners[-1] = Partner(merged, previous.line)
+                merged = Partner(gazetteer.resolve(f"{previous.place.raw}, {raw}"), previous.line, previous.member_of)
+                owner = merged if owner is previous else owner
+                partners[-1] = merged
                 continue
-            partners.append(Partner(place, token.line.number))
+            member_of = owner.place.raw if in_brackets and owner and owner.place.kind == "organisation" else None
+            partners.append(Partner(place, token.line.number, member_of))
+            if not in_brackets:
+                owner = partners[-1]
     return partners
 
 

@@ -81,6 +81,7 @@ class Place:
 class Partner:
     place: Place
     line: int
+    member_of: str | None = None  # the organisation whose bracketed member list names it (KuusSote (…: Alavus))
 
 
 @dataclass(frozen=True)
