@@ -14,7 +14,7 @@ def _place(place: Place | None) -> str:
 
 
 def summarise(release: Release) -> str:
-    """One paragraph per project: span, number, ended, language, title, lead, partners, contacts."""
+    """One paragraph per project: span, number, ended, language, title, lead, partners, mentions, contacts."""
     out = []
     for p in release.projects:
         lead = "-"
@@ -30,6 +30,8 @@ def summarise(release: Release) -> str:
         out.append(f"  lead: {lead}")
         for partner in p.partners:
             out.append(f"  partner: {_place(partner.place)}  [line {partner.line}]")
+        for mention in p.mentions:
+            out.append(f"  mention: {_place(mention.place)}  [line {mention.line}]")
         for c in p.contacts:
             who = c.name or "-"
             if c.email:

@@ -25,13 +25,14 @@ def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_extract_writes_the_five_files(tmp_path: Path) -> None:
+def test_extract_writes_the_eight_files(tmp_path: Path) -> None:
     source = tmp_path / "l.txt"
     source.write_text(SMALL, encoding="utf-8")
     code, _, err = run("extract", str(source), "--out", str(tmp_path / "out"))
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "contacts.csv", "datapackage.json", "hankkeet.yaml", "partners.csv", "projects.csv"]
+        "contacts.csv", "datapackage.json", "hankkeet.sqlite", "hankkeet.yaml", "municipalities.csv",
+        "participants.csv", "partners.csv", "projects.csv"]
     assert f"{source}:3: warning[fuzzy-place]: partner 'Lapinahti' read as Lapinlahti (402)" in err
     assert err.splitlines()[-1] == (f"{source}: 1 projects (0 ended), partners 1 matched, 0 organisations, "
                                     f"0 unmatched; 1 contacts; 1 warnings -> {tmp_path / 'out'}/")
@@ -124,7 +125,7 @@ def test_failure_in_the_last_writer_leaves_previous_outputs_intact(tmp_path: Pat
 
     def failing_fdopen(fd: int, *args: object, **kwargs: object) -> object:
         calls.append(fd)
-        if len(calls) == 5:  # the fifth and last file: datapackage.json
+        if len(calls) == 7:  # the last text file: datapackage.json (hankkeet.sqlite is no text file)
             os.close(fd)
             raise OSError(28, "No space left on device")
         return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
@@ -133,7 +134,7 @@ def test_failure_in_the_last_writer_leaves_previous_outputs_intact(tmp_path: Pat
     code, _, err = run("extract", str(source), "--out", str(out))
     assert code == 2, err
     assert "No space left on device" in err
-    assert len(calls) == 5
+    assert len(calls) == 7
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary files left either
 
 
@@ -247,7 +248,7 @@ def test_jobs_2_writes_the_same_files_as_jobs_1(tmp_path: Path) -> None:
     result_two = CliRunner().invoke(main, ["extract", *inputs, "--out", str(two), "--jobs", "2"])
     assert result_one.exit_code == result_two.exit_code == 0, result_one.stderr + result_two.stderr
     assert _tree(one) == _tree(two)
-    assert len(_tree(one)) == 15
+    assert len(_tree(one)) == 24
     assert result_one.stderr.replace(str(one), "OUT") == result_two.stderr.replace(str(two), "OUT")
 
 

@@ -128,7 +128,18 @@ def test_datapackage_validates_the_csvs(tmp_path: Path) -> None:
                         encoding="utf-8")
     broken = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not broken.valid
-    assert {e[0] for e in broken.flatten(["type"])} == {"constraint-error"}
+    assert {e[0] for e in broken.flatten(["type"])} == {"constraint-error", "foreign-key"}  # 39 is no code either
+
+
+def test_datapackage_checks_municipality_codes_against_municipalities_csv(tmp_path: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    assert run("extract", str(LISTING), "--out", str(tmp_path), "-q", "--no-sqlite")[0] == 0
+    participants = tmp_path / "participants.csv"
+    text = participants.read_text(encoding="utf-8")
+    assert ",lead,049,Espoo," in text
+    participants.write_text(text.replace(",lead,049,Espoo,", ",lead,001,Espoo,", 1), encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert [e[0] for e in report.flatten(["type"])] == ["foreign-key"], report.flatten(["type", "note"])
 
 
 @pytest.mark.parametrize("foreign", ["docker-compose.yaml", ".pre-commit-config.yaml", "notes.yaml"])

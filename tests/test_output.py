@@ -28,7 +28,7 @@ def test_yaml_follows_the_contract(gazetteer: Gazetteer) -> None:
     assert list(data) == ["generator", "source", "projects", "warnings", "unassigned_lines"]
     (project,) = data["projects"]
     assert list(project) == ["id", "number", "title", "ended", "ended_on", "language", "lead", "partners",
-                             "contacts", "description", "source", "warnings"]
+                             "contacts", "mentions", "description", "source", "warnings"]
     assert project["ended_on"] is None
     assert project["id"] == "hameenlinna--kaupunki-taskussa"
     assert project["lead"] == {"name": "Hämeenlinna", "code": "109", "region": "Kanta-Häme",
@@ -39,6 +39,19 @@ def test_yaml_follows_the_contract(gazetteer: Gazetteer) -> None:
     assert list(project["contacts"][0]) == ["name", "role", "email", "phone", "organisation", "municipality", "line"]
     assert project["description"] == "Ensimmäinen kappale.\nToinen kappale."
     assert project["source"] == {"file": "x.txt", "line_start": 1, "line_end": 7}
+
+
+MENTIONED = ("1. Kaupunki taskussa\nHämeenlinnan ja Salon kaupungit toteuttivat sovelluksen.\n"
+             "Lisätietoja\nJouni Jäkkö, Hämeenlinna\n")
+
+
+def test_mentions_in_yaml_and_dataset(gazetteer: Gazetteer) -> None:
+    release = extract(MENTIONED, gazetteer)
+    (project,) = yaml.safe_load(to_yaml(release))["projects"]
+    assert project["mentions"] == [{"raw": "Salon", "name": "Salo", "code": "734", "method": "inflected", "line": 2}]
+    assert 'code: "734"' in to_yaml(release)
+    assert dataset_record(release.projects[0])["mentions"] == [
+        {"raw": "Salon", "name": "Salo", "code": "734", "method": "inflected"}]
 
 
 def test_codes_are_double_quoted_so_yaml_12_readers_keep_the_zero(gazetteer: Gazetteer) -> None:

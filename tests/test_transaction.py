@@ -194,8 +194,8 @@ def _default_signals() -> None:
     ("fsync", 2, "old"),    # while staging: the second file written
     ("replace", 2, "old"),  # after the journal: the first old file is moved aside
     ("replace", 6, "old"),  # half-way: some new files are in, some old ones aside
-    ("replace", 11, "old"),  # the last new file is moved in, before the commit point
-    ("fsync", 9, "new"),    # after the commit point: only the staging folder is left
+    ("replace", 17, "old"),  # the last of the 8 new files is moved in (journal + 2 x 8), before the commit point
+    ("fsync", 12, "new"),   # after the commit point (8 files + journal and its folder + root): only the staging
 ])
 def test_a_run_killed_while_staging_or_committing_is_recovered_by_the_next(
         step: str, at: int, expected: str, listings: tuple[Path, Path], tmp_path: Path) -> None:
@@ -280,7 +280,8 @@ def test_new_files_get_the_umask_mode(umask: int, expected: int, listings: tuple
     finally:
         os.umask(previous)
     assert {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()} == dict.fromkeys(
-        ["contacts.csv", "datapackage.json", "hankkeet.yaml", "partners.csv", "projects.csv"], expected)
+        ["contacts.csv", "datapackage.json", "hankkeet.sqlite", "hankkeet.yaml", "municipalities.csv",
+         "participants.csv", "partners.csv", "projects.csv"], expected)
 
 
 def test_a_file_that_existed_keeps_its_mode(listings: tuple[Path, Path], tmp_path: Path) -> None:
@@ -326,7 +327,7 @@ def test_writing_the_same_set_twice_changes_nothing_and_leaves_no_staging(listin
     assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
     first = snapshot(out)
     assert run("extract", str(listings[0]), "--out", str(out), "-q")[0] == 0
-    assert snapshot(out) == first and len(first) == 5
+    assert snapshot(out) == first and len(first) == 8
 
 
 def test_staging_of_a_live_run_is_left_alone(tmp_path: Path) -> None:

@@ -55,6 +55,8 @@ REFUSED = [
                  "old.yaml: projects[0].partners: expected a list, got a mapping", id="partners-mapping"),
     pytest.param({"old.yaml": P + "  partners: [{code: '398'}]\n"}, "old.yaml",
                  "old.yaml: projects[0].partners[0].raw: missing (a required field)", id="partner-without-raw"),
+    pytest.param({"old.yaml": P + "  mentions: [{code: '734', line: 2}]\n"}, "old.yaml",
+                 "old.yaml: projects[0].mentions[0].raw: missing (a required field)", id="mention-without-raw"),
     pytest.param({"old.yaml": P + "  partners: [{raw: Lahti, score: '100'}]\n"}, "old.yaml",
                  'old.yaml: projects[0].partners[0].score: expected a number or null, got a string ("100")',
                  id="score-string"),

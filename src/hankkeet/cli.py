@@ -128,16 +128,20 @@ def _summary(name: str, release: Release, out: Path) -> str:
               help="Extract several inputs in this many processes (same output as --jobs 1).")
 @click.option("--excel", is_flag=True,
               help="CSVs for Excel: UTF-8 with BOM, ';' separator, formula-like cells neutralised.")
+@click.option("--sqlite/--no-sqlite", default=True, show_default=True,
+              help="Also write hankkeet.sqlite: the tables with keys, indexes and full-text search.")
 @encoding_option
 @overrides_option
 @max_bytes_option
 def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool, jobs: int,
-                    excel: bool, encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
+                    excel: bool, sqlite: bool, encoding: str | None, overrides: Path | None,
+                    max_bytes: int) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
-    OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv and datapackage.json;
-    several inputs write each into OUT/<input name without extension>/.
+    OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv, participants.csv,
+    municipalities.csv, datapackage.json and hankkeet.sqlite; several inputs write
+    each into OUT/<input name without extension>/.
 
     \b
     Examples:
@@ -157,15 +161,15 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
     _GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
     _cached_gazetteer(overrides, max_bytes)  # a bad overrides file fails here, once, before any work
     if check:
-        done = _run_all([_Task(name, str(out), folder, "", encoding, excel, overrides, max_bytes)
+        done = _run_all([_Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes)
                          for name, folder in zip(names, folders, strict=True)], jobs)
         from hankkeet.transaction import describe_leftovers
 
         _exit_on_drift([problem for d in done for problem in d.problems] + describe_leftovers(out))
         return
     with _staging(out) as staging:
-        done = _run_all([_Task(name, str(out), folder, str(staging.path("")), encoding, excel, overrides,
-                               max_bytes)
+        done = _run_all([_Task(name, str(out), folder, str(staging.path("")), encoding, excel, sqlite,
+                               overrides, max_bytes)
                          for name, folder in zip(names, folders, strict=True)], jobs)
         staging.commit([name for d in done for name in d.written])
     for d in done:
@@ -191,6 +195,7 @@ class _Task:
     staging: str
     encoding: str | None
     excel: bool
+    sqlite: bool
     overrides: Path | None
     max_bytes: int
 
@@ -228,11 +233,13 @@ def _run_task(task: _Task) -> _Done:
         done = _Done([], [], [d.render(label) for d in release.diagnostics], _summary(label, release, final))
         if not task.staging:
             try:
-                done.problems.extend(stale_files(release_files(release, final, task.excel), set()))
+                files = release_files(release, final, gazetteer.municipalities, task.excel, task.sqlite)
+                done.problems.extend(stale_files(files, set()))
             except UnreadableOutput as err:
                 raise InputError(str(err.strerror)) from None
             return done
-        for path, writer in release_files(release, Path(task.folder), task.excel).items():
+        for path, writer in release_files(release, Path(task.folder), gazetteer.municipalities, task.excel,
+                                          task.sqlite).items():
             write_file(Path(task.staging, path), writer)
             done.written.append(path.as_posix())
     return done

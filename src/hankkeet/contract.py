@@ -58,6 +58,8 @@ PARTNER = _mapping({"raw": Shape("a string", lambda v: isinstance(v, str)), **PL
                    required=("raw",))
 CONTACT = _mapping({"name": TEXT, "role": TEXT, "email": TEXT, "phone": TEXT, "organisation": TEXT,
                     "municipality": _mapping(PLACE_FIELDS, nullable=True), "line": LINE})
+MENTION = _mapping({"raw": Shape("a string", lambda v: isinstance(v, str)), "name": TEXT, "code": TEXT,
+                    "method": TEXT, "line": LINE}, required=("raw",))
 LEAD = _mapping({"name": TEXT, "code": TEXT, "region": TEXT, "organisation": TEXT, "found_by": TEXT},
                 nullable=True)
 SOURCE = _mapping({"file": TEXT, "line_start": LINE, "line_end": LINE})
@@ -65,7 +67,7 @@ SOURCE = _mapping({"file": TEXT, "line_start": LINE, "line_end": LINE})
 PROJECT = _mapping(
     {"id": ID, "number": Shape("an integer", _is_int, nullable=True), "title": TEXT, "ended": BOOLEAN,
      "ended_on": TEXT, "language": TEXT, "lead": LEAD, "partners": _list(PARTNER), "contacts": _list(CONTACT),
-     "description": TEXT, "source": SOURCE, "warnings": _list()},
+     "mentions": _list(MENTION), "description": TEXT, "source": SOURCE, "warnings": _list()},
     required=("id", "ended", "title"),
 )
 RELEASE = _mapping({"projects": _list()}, required=("projects",))

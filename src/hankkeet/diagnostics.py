@@ -27,6 +27,8 @@ CODES: dict[str, str] = {
     "unread-ended-marker": "a short line uses an ended word (päättyi, avslutades…) but was not read as a marker",
     "unread-contact": "a body line holds a name with a comma, an e-mail address or a phone number but was not "
     "read as a contact",
+    "ambiguous-mention": "a word in the description is a municipality's name and also a first name or a common "
+    "word, with no list or place-only case to tell which; it was not read as a mention",
     "partners-thin": "a line was read as a partner list on thin evidence (an unfamiliar label or none, and fewer "
     "than two municipalities)",
     "ended-date-unread": "an ended marker holds a number but no full date; ended_on is left empty",

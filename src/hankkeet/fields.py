@@ -7,8 +7,8 @@ from dataclasses import replace
 import regex
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import is_ended_marker, read_date, split_partners
-from hankkeet.model import Block, Contact, Kind, Lead, Partner, Place, Project, Token
+from hankkeet.lines import grouped_partners, is_ended_marker, read_date
+from hankkeet.model import Block, Contact, Kind, Lead, Line, Partner, Place, Project, Token
 from hankkeet.municipalities import Gazetteer
 from hankkeet.people import EMAIL_FIELD, NAME, Person, phone_number, split_people
 
@@ -30,11 +30,13 @@ _WORD = re.compile(r"\w+")
 
 
 def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
-    """Resolve each partner entry; a lone abbreviation after an organisation is that organisation's alias."""
+    """Resolve each partner entry; a lone abbreviation after an organisation is that organisation's alias, and
+    the entries in brackets after an organisation are its members."""
     partners: list[Partner] = []
     lines = [t for t in tokens if t.kind is Kind.PARTNERS]
     for token in lines:
-        for raw in split_partners(token.payload):
+        owner: Partner | None = None  # the last entry outside brackets on this line
+        for raw, in_brackets in grouped_partners(token.payload):
             place = gazetteer.resolve(_LOWER_PREFIX.sub("", raw) if raw[:1].islower() else raw)
             previous = partners[-1] if partners else None
             if (
@@ -43,10 +45,14 @@ def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
                 and place.kind in ("organisation", "unknown")
                 and _ABBREVIATION.fullmatch(raw)
             ):
-                merged = gazetteer.resolve(f"{previous.place.raw}, {raw}")
-                partners[-1] = Partner(merged, previous.line)
+                merged = Partner(gazetteer.resolve(f"{previous.place.raw}, {raw}"), previous.line, previous.member_of)
+                owner = merged if owner is previous else owner
+                partners[-1] = merged
                 continue
-            partners.append(Partner(place, token.line.number))
+            member_of = owner.place.raw if in_brackets and owner and owner.place.kind == "organisation" else None
+            partners.append(Partner(place, token.line.number, member_of))
+            if not in_brackets:
+                owner = partners[-1]
     return partners
 
 
@@ -165,12 +171,17 @@ def split_title_marker(title: str) -> tuple[str, str | None]:
     return title[: match.start()].rstrip(), match["marker"]
 
 
+def description_lines(block: Block) -> list[Line]:
+    """The lines of a block's description: its body text, without the title, partners and contacts."""
+    return [t.line for t in block.tokens
+            if t is not block.title and t.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO)]
+
+
 def build_project(block: Block, gazetteer: Gazetteer) -> Project:
-    """Read every field of one block; the id and any inferred lead are set by later stages."""
+    """Read every field of one block; the id, any inferred lead and the mentions are set by later stages."""
     tokens = list(block.tokens)
     title = block.title
-    body = [t for t in tokens if t is not title and t.kind in (Kind.TEXT, Kind.NUMBERED, Kind.MORE_INFO)]
-    description = "\n".join(t.line.text for t in body)
+    description = "\n".join(line.text for line in description_lines(block))
     partners = _partners(tokens, gazetteer)
     contacts = join_contact_lines([
         contact

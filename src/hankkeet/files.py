@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
 from hankkeet.model import Release
 from hankkeet.output import write_yaml
-from hankkeet.tables import INDEX_COLUMNS, TABLES, as_text, datapackage, write_table
-from hankkeet.transaction import PROJECT_FILE, Writer, text_writer
+from hankkeet.schema import datapackage
+from hankkeet.tables import INDEX_COLUMNS, TABLES, Reference, as_text, write_table
+from hankkeet.transaction import PROJECT_FILE, Output, PathWriter, Writer, text_writer
 
 
 class UnreadableOutput(OSError):
@@ -20,12 +22,19 @@ class ForeignFiles(Exception):
     """The dataset folder holds files hankkeet did not write; it will not remove or replace them."""
 
 
-def _table_writer(release: Release, name: str, excel: bool) -> Writer:
+def _table_writer(release: Release, reference: Reference, name: str, excel: bool) -> Writer:
     columns, rows = TABLES[name]
 
     def write(handle: TextIO) -> None:
-        write_table(columns, rows(release), handle, excel)
+        write_table(columns, rows(release, reference), handle, excel)
     return write
+
+
+def _database_writer(release: Release, reference: Reference) -> PathWriter:
+    from hankkeet.database import same_database, write_database
+
+    return PathWriter(lambda path: write_database(path, release, reference),
+                      lambda path: same_database(path, release, reference))
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
@@ -40,16 +49,20 @@ def folder_name(input_name: str) -> str:
     return stem[:100] or "input"
 
 
-def release_files(release: Release, folder: Path, excel: bool = False) -> dict[Path, Writer]:
-    """The output files of one release: hankkeet.yaml, the three CSV tables and their datapackage.json."""
-    files: dict[Path, Writer] = {folder / "hankkeet.yaml": lambda handle: write_yaml(release, handle)}
+def release_files(release: Release, folder: Path, reference: Reference, excel: bool = False,
+                  sqlite: bool = True) -> dict[Path, Output]:
+    """The output files of one release: hankkeet.yaml, the CSV tables, their datapackage.json and (with
+    ``sqlite``) hankkeet.sqlite; ``reference`` is the gazetteer's municipalities."""
+    files: dict[Path, Output] = {folder / "hankkeet.yaml": lambda handle: write_yaml(release, handle)}
     for name in TABLES:
-        files[folder / name] = _table_writer(release, name, excel)
+        files[folder / name] = _table_writer(release, reference, name, excel)
     files[folder / "datapackage.json"] = text_writer(datapackage(excel))
+    if sqlite:
+        files[folder / "hankkeet.sqlite"] = _database_writer(release, reference)
     return files
 
 
-def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
+def stale_files(files: Mapping[Path, Output], extra: set[Path]) -> list[str]:
     """What differs between the files a fresh run would write and the disk: missing, changed, or extra."""
     problems = []
     for path, writer in sorted(files.items()):
@@ -63,7 +76,11 @@ def stale_files(files: dict[Path, Writer], extra: set[Path]) -> list[str]:
             on_disk = path.read_bytes()
         except OSError as err:
             raise UnreadableOutput(err.errno, f"{path.as_posix()}: cannot read ({err.strerror})") from None
-        if on_disk != as_text(writer).encode("utf-8"):
+        if isinstance(writer, PathWriter):
+            same = writer.matches(path)  # a database is compared by its tables (see README, Output contract)
+        else:
+            same = on_disk == as_text(writer).encode("utf-8")
+        if not same:
             problems.append(f"differs: {path.as_posix()}")
     problems += [f"not generated: {p.as_posix()}" for p in sorted(extra)]
     return problems

@@ -132,22 +132,23 @@ def list_left_open(payload: str) -> bool:
 
 def split_partners(text: str) -> list[str]:
     """Every entry of a partner list, with the members of a ``(Kuntayhtymän kuntia: A, B)`` group."""
-    return list(_partner_entries(text))
+    return [entry for entry, _ in grouped_partners(text)]
 
 
 @functools.lru_cache(maxsize=CACHED_LINES)
-def _partner_entries(text: str) -> tuple[str, ...]:
-    """split_partners, cached: the list rules and the fields stage both split a partner line."""
-    entries: list[str] = []
+def grouped_partners(text: str) -> tuple[tuple[str, bool], ...]:
+    """split_partners with, for each entry, whether it stood in a group's brackets (a member list); cached, as
+    the list rules and the fields stage both split a partner line."""
+    entries: list[tuple[str, bool]] = []
     for part in _split_top_level(_LOOSE_END.sub("", text)):
         groups = _GROUP.findall(part)
         outer = _GROUP.sub("", part).strip()
         if outer:
-            entries.append(outer)
+            entries.append((outer, False))
         for group in groups:
             inner = group[1:-1]
             inner = inner.split(":", 1)[1] if ":" in inner else inner
-            entries.extend(_split_top_level(inner))
+            entries.extend((entry, True) for entry in _split_top_level(inner))
     return tuple(entries)
 
 

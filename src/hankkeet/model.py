@@ -81,6 +81,15 @@ class Place:
 class Partner:
     place: Place
     line: int
+    member_of: str | None = None  # the organisation whose bracketed member list names it (KuusSote (…: Alavus))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A municipality named in the description only (not among the partners): its place and line."""
+
+    place: Place
+    line: int
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,7 @@ class Project:
     line_end: int
     diagnostics: tuple[Diagnostic, ...] = ()
     ended_on: str | None = None  # ISO date written with the ended marker
+    mentions: tuple[Mention, ...] = ()  # municipalities named in the description only (issue 11)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import yaml
 
 from hankkeet import __version__, yamlfast
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.model import Contact, Lead, Partner, Place, Project, Release
+from hankkeet.model import Contact, Lead, Mention, Partner, Place, Project, Release
 from hankkeet.printable import printable, printable_json
 from hankkeet.tables import INDEX_COLUMNS, as_text, table_text
 
@@ -80,6 +80,13 @@ def partner_record(partner: Partner) -> dict[str, Any]:
     return {"raw": partner.place.raw, **place_record(partner.place), "line": partner.line}
 
 
+def mention_record(mention: Mention) -> dict[str, Any]:
+    """A municipality named in the description: the word as written, the municipality, how it was read, the line."""
+    place = mention.place
+    return {"raw": place.raw, "name": place.name, "code": _code(place.code), "method": place.method,
+            "line": mention.line}
+
+
 def contact_record(contact: Contact) -> dict[str, Any]:
     return {
         "name": contact.name,
@@ -119,6 +126,7 @@ def project_record(project: Project, file: str) -> dict[str, Any]:
         "lead": lead_record(project.lead),
         "partners": [partner_record(p) for p in project.partners],
         "contacts": [contact_record(c) for c in project.contacts],
+        "mentions": [mention_record(m) for m in project.mentions],
         "description": project.description,
         "source": {"file": file, "line_start": project.line_start, "line_end": project.line_end},
         "warnings": [warning_record(d) for d in project.diagnostics],
@@ -167,7 +175,7 @@ def dataset_record(project: Project) -> dict[str, Any]:
     """
     record = project_record(project, "")
     del record["source"]
-    for item in record["partners"] + record["contacts"]:
+    for item in record["partners"] + record["contacts"] + record["mentions"]:
         del item["line"]
     record["warnings"] = sorted({d.code for d in project.diagnostics})
     return record

@@ -4,10 +4,11 @@ from __future__ import annotations
 from hankkeet.blocks import segment
 from hankkeet.checks import audit
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.fields import build_project
+from hankkeet.fields import build_project, description_lines
 from hankkeet.ids import assign_ids
 from hankkeet.leads import infer_leads
 from hankkeet.lines import classify
+from hankkeet.mentions import add_mentions, form_index
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 from hankkeet.source import read
@@ -24,6 +25,8 @@ def extract(data: bytes | str, gazetteer: Gazetteer | None = None, file: str = "
     blocks, unassigned, problems = segment(tokens)
     projects = [build_project(block, gazetteer) for block in blocks]
     projects = infer_leads(projects, gazetteer)
+    forms = form_index(gazetteer)
+    projects = [add_mentions(p, description_lines(b), forms, gazetteer) for b, p in zip(blocks, projects, strict=True)]
     projects = audit(blocks, projects, gazetteer)
     projects = assign_ids(projects)
     diagnostics = sorted(

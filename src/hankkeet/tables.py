@@ -1,15 +1,20 @@
-"""Release -> CSV tables (RFC 4180, or Excel-friendly) and their Data Package descriptor."""
+"""Release -> CSV tables (RFC 4180, or Excel-friendly); their schemas are in schema.py."""
 from __future__ import annotations
 
 import csv
 import io
-import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from hankkeet import __version__
 from hankkeet.model import Place, Release
+from hankkeet.participants import participants, used_codes
+
+if TYPE_CHECKING:  # municipalities.py imports rapidfuzz and regex; only its types are needed here
+    from hankkeet.municipalities import Municipality
+
+#: The municipality reference: code -> Municipality (``Gazetteer.municipalities``).
+Reference = Mapping[str, "Municipality"]
 
 PROJECT_COLUMNS = ("id", "number", "title", "ended", "ended_on", "language", "lead_name", "lead_code",
                    "lead_region", "lead_organisation", "lead_found_by", "partners", "contacts", "line_start",
@@ -19,6 +24,9 @@ PLACE_COLUMNS = ("name", "name_sv", "code", "region", "kind", "method", "score")
 PARTNER_COLUMNS = ("project_id", "position", "raw", *PLACE_COLUMNS, "line")
 CONTACT_COLUMNS = ("project_id", "position", "name", "role", "email", "phone", "organisation",
                    *(f"municipality_{c}" for c in PLACE_COLUMNS), "line")
+PARTICIPANT_COLUMNS = ("project_id", "position", "role", "code", "name", "name_sv", "region", "kind", "method",
+                       "raw", "line", "member_of")
+MUNICIPALITY_COLUMNS = ("code", "name_fi", "name_sv", "region_code", "region_name")
 
 
 def _cell(value: object) -> str:
@@ -74,7 +82,7 @@ def _place_cells(place: Place | None, memo: dict[int, list[str]]) -> list[str]:
     return cells
 
 
-def _project_rows(release: Release) -> Iterator[list[str]]:
+def _project_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
     for p in release.projects:
         lead = p.lead
         lead_cells = ([lead.name, lead.code, lead.region, lead.organisation, lead.source] if lead is not None
@@ -83,14 +91,14 @@ def _project_rows(release: Release) -> Iterator[list[str]]:
                                   len(p.partners), len(p.contacts), p.line_start, p.line_end, p.description)]
 
 
-def _partner_rows(release: Release) -> Iterator[list[str]]:
+def _partner_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
     memo: dict[int, list[str]] = {}
     for p in release.projects:
         for position, partner in enumerate(p.partners, start=1):
             yield [p.id, str(position), partner.place.raw, *_place_cells(partner.place, memo), str(partner.line)]
 
 
-def _contact_rows(release: Release) -> Iterator[list[str]]:
+def _contact_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
     memo: dict[int, list[str]] = {}
     for p in release.projects:
         for position, contact in enumerate(p.contacts, start=1):
@@ -99,84 +107,45 @@ def _contact_rows(release: Release) -> Iterator[list[str]]:
                    *_place_cells(contact.place, memo), str(contact.line)]
 
 
-#: The three tables: file name -> (columns, rows of a release).
-TABLES = {
+def _participant_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
+    project, position = "", 0
+    for row in participants(release, reference):
+        position = position + 1 if row.project_id == project else 1
+        project = row.project_id
+        yield [_cell(v) for v in (row.project_id, position, row.role, row.code, row.name, row.name_sv, row.region,
+                                  row.kind, row.method, row.raw, row.line, row.member_of)]
+
+
+def _municipality_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
+    for code in used_codes(release, reference):
+        m = reference[code]
+        yield [m.code, m.name_fi, m.name_sv, m.region_code, m.region_fi]
+
+
+Rows = Callable[[Release, Reference], Iterator[list[str]]]
+
+#: The tables: file name -> (columns, rows of a release given the municipality reference).
+TABLES: dict[str, tuple[tuple[str, ...], Rows]] = {
     "projects.csv": (PROJECT_COLUMNS, _project_rows),
     "partners.csv": (PARTNER_COLUMNS, _partner_rows),
     "contacts.csv": (CONTACT_COLUMNS, _contact_rows),
+    "participants.csv": (PARTICIPANT_COLUMNS, _participant_rows),
+    "municipalities.csv": (MUNICIPALITY_COLUMNS, _municipality_rows),
 }
 
 
-def to_csv(release: Release, excel: bool = False) -> dict[str, str]:
-    """The three tables as text, keyed by file name: one row per project, partner and contact, joined by id."""
-    return {name: as_text(partial(write_table, columns, rows(release), excel=excel))
+def shipped_reference() -> Reference:
+    """The municipality reference shipped with the package (what ``Gazetteer.load`` uses)."""
+    from hankkeet.municipalities import load_municipalities
+
+    return {m.code: m for m in load_municipalities()}
+
+
+def to_csv(release: Release, excel: bool = False, reference: Reference | None = None) -> dict[str, str]:
+    """The tables as text, keyed by file name, joined by project id and municipality code.
+
+    ``reference`` is the gazetteer's municipalities; without it, the shipped list.
+    """
+    reference = shipped_reference() if reference is None else reference
+    return {name: as_text(partial(write_table, columns, rows(release, reference), excel=excel))
             for name, (columns, rows) in TABLES.items()}
-
-
-CODE_PATTERN = "^[0-9]{3}$"
-_KINDS = ["municipality", "former-municipality", "organisation", "unknown"]
-_METHODS = ["override", "exact", "swedish", "inflected", "former", "fuzzy", "organisation", "email-domain", "none"]
-_BOOL = {"trueValues": ["true"], "falseValues": ["false"]}
-
-
-def _field(name: str, type_: str = "string", required: bool = False, **constraints: Any) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": name, "type": type_}
-    if type_ == "boolean":
-        field.update(_BOOL)
-    if required or constraints:
-        field["constraints"] = {**({"required": True} if required else {}), **constraints}
-    return field
-
-
-def _place_fields(prefix: str = "") -> list[dict[str, Any]]:
-    return [
-        _field(f"{prefix}name"), _field(f"{prefix}name_sv"), _field(f"{prefix}code", pattern=CODE_PATTERN),
-        _field(f"{prefix}region"), _field(f"{prefix}kind", enum=_KINDS), _field(f"{prefix}method", enum=_METHODS),
-        _field(f"{prefix}score", "number", minimum=0, maximum=100),
-    ]
-
-
-def _resource(name: str, fields: list[dict[str, Any]], primary_key: list[str], excel: bool,
-              foreign: bool = True) -> dict[str, Any]:
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": primary_key}
-    if foreign:
-        schema["foreignKeys"] = [{"fields": "project_id", "reference": {"resource": "projects", "fields": "id"}}]
-    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8-sig" if excel else "utf-8",
-            "dialect": {"delimiter": ";" if excel else ",", "lineTerminator": "\r\n", "quoteChar": '"',
-                        "header": True},
-            "schema": schema}
-
-
-def datapackage(excel: bool = False) -> str:
-    """A Data Package descriptor for the three CSV tables: types, required fields, keys."""
-    projects = [
-        _field("id", required=True, unique=True), _field("number", "integer"), _field("title"),
-        _field("ended", "boolean", required=True), _field("ended_on", "date"),
-        _field("language", required=True, enum=["fi", "sv"]),
-        _field("lead_name"), _field("lead_code", pattern=CODE_PATTERN), _field("lead_region"),
-        _field("lead_organisation"), _field("lead_found_by", enum=["contact", "numbering", "mention"]),
-        _field("partners", "integer", required=True, minimum=0),
-        _field("contacts", "integer", required=True, minimum=0),
-        _field("line_start", "integer", required=True, minimum=1),
-        _field("line_end", "integer", required=True, minimum=1),
-        _field("description"),
-    ]
-    keys = [_field("project_id", required=True), _field("position", "integer", required=True, minimum=1)]
-    partners = [*keys, _field("raw", required=True), *_place_fields(), _field("line", "integer", required=True)]
-    contacts = [*keys, _field("name"), _field("role"), _field("email"), _field("phone"), _field("organisation"),
-                *_place_fields("municipality_"),
-                _field("line", "integer", required=True)]
-    package = {
-        "name": "hankkeet",
-        "title": "Kuntien digitalisaation kannustinjärjestelmän hankkeet",
-        "description": "Projects of the Finnish municipal digitalisation incentive scheme, extracted by hankkeet "
-                       f"{__version__}. Municipality codes: Statistics Finland, municipalities in force on 2025-01-01.",
-        "profile": "tabular-data-package",
-        "resources": [
-            _resource("projects", projects, ["id"], excel, foreign=False),
-            _resource("partners", partners, ["project_id", "position"], excel),
-            _resource("contacts", contacts, ["project_id", "position"], excel),
-        ],
-    }
-    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

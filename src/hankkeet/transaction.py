@@ -37,8 +37,8 @@ _OWNER_TEXT = "a staging folder of hankkeet; the next run removes it\n"
 #: The names of the files hankkeet writes: a journal naming anything else was not written by hankkeet.
 #: A dataset project file: ``<id>.yaml``, an id being ``lead-slug--title-slug`` (see ids.py).
 PROJECT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*\.yaml")
-OUTPUT_NAME = (r"(?:hankkeet\.yaml|projects\.csv|partners\.csv|contacts\.csv|datapackage\.json|index\.csv|"
-               + PROJECT_FILE.pattern + ")")
+OUTPUT_NAME = (r"(?:hankkeet\.yaml|projects\.csv|partners\.csv|contacts\.csv|participants\.csv|"
+               r"municipalities\.csv|datapackage\.json|hankkeet\.sqlite|index\.csv|" + PROJECT_FILE.pattern + ")")
 _OUTPUT_NAME = re.compile(OUTPUT_NAME)
 # Temporary files of hankkeet before 0.3 (``.<output name>.<8 random>.tmp`` beside each output).
 _LEGACY_TEMP = re.compile(r"\." + OUTPUT_NAME + r"\.[a-z0-9_]{8}\.tmp")
@@ -47,14 +47,36 @@ _LEGACY_TEMP = re.compile(r"\." + OUTPUT_NAME + r"\.[a-z0-9_]{8}\.tmp")
 Writer = Callable[[TextIO], None]
 
 
+@dataclass(frozen=True)
+class PathWriter:
+    """Writes one output file that a library opens by name (SQLite): ``write`` fills the empty file at a path,
+    ``matches`` tells whether a file on disk holds what ``write`` would write (for --check)."""
+
+    write: Callable[[Path], None]
+    matches: Callable[[Path], bool]
+
+
+#: Either kind of writer of one output file.
+Output = Writer | PathWriter
+
+
 class WriteError(Exception):
     """The outputs could not be written; the previous ones are as they were. One line for the user."""
 
 
-def write_file(path: Path, writer: Writer) -> None:
+def write_file(path: Path, writer: Output) -> None:
     """Create ``path`` (it must not exist) with mode 0666 less the umask, write it and flush it to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    if isinstance(writer, PathWriter):
+        os.close(descriptor)  # created here so it gets the umask's mode; the library fills it by name
+        writer.write(path)
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        return
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         writer(handle)
         handle.flush()

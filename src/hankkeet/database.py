@@ -1,0 +1,140 @@
+"""The CSV tables as one SQLite database: keys, references, indexes and full-text search over the projects.
+
+The database is built in memory and copied into its file with ``VACUUM INTO``, so the same release gives the
+same bytes with the same SQLite library (fixed page size, no WAL, pages in build order, no free pages).
+"""
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hankkeet.model import Release
+from hankkeet.schema import Table, tables
+from hankkeet.tables import TABLES, Reference
+
+PAGE_SIZE = 4096
+#: Full-text search over project titles and descriptions: ``SELECT id FROM projects_fts WHERE projects_fts
+#: MATCH 'eVaka'``.
+FTS_TABLE = "projects_fts"
+_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+
+
+def _column(field: dict[str, Any]) -> str:
+    """One column definition: SQL type, NOT NULL and UNIQUE from the Table Schema, booleans as 0/1."""
+    name, constraints = field["name"], field.get("constraints", {})
+    sql = f"{name} {_SQL_TYPES.get(field['type'], 'TEXT')}"
+    if constraints.get("required"):
+        sql += " NOT NULL"
+    if constraints.get("unique"):
+        sql += " UNIQUE"
+    if field["type"] == "boolean":
+        sql += f" CHECK ({name} IN (0, 1))"
+    return sql
+
+
+def create_statements(table: Table) -> list[str]:
+    """CREATE TABLE with its primary and foreign keys, and one index per referencing column."""
+    parts = [_column(f) for f in table.fields]
+    parts.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
+    parts += [f"FOREIGN KEY ({field}) REFERENCES {target}({key})" for field, target, key in table.references]
+    statements = [f"CREATE TABLE {table.name} (\n  " + ",\n  ".join(parts) + "\n)"]
+    statements += [f"CREATE INDEX {table.name}_{field} ON {table.name}({field})" for field, _, _ in table.references]
+    return statements
+
+
+def _value(field: dict[str, Any], cell: str) -> object:
+    """A CSV cell as an SQL value: empty is NULL, numbers are numbers, ``true``/``false`` are 1/0."""
+    if cell == "":
+        return None
+    if field["type"] == "integer":
+        return int(cell)
+    if field["type"] == "number":
+        return float(cell)
+    if field["type"] == "boolean":
+        return int(cell == "true")
+    return cell
+
+
+def _rows(table: Table, release: Release, reference: Reference) -> Iterator[list[object]]:
+    _, rows = TABLES[f"{table.name}.csv"]
+    for cells in rows(release, reference):
+        yield [_value(field, cell) for field, cell in zip(table.fields, cells, strict=True)]
+
+
+def _in_dependency_order(schemas: tuple[Table, ...]) -> list[Table]:
+    """Referenced tables before the tables that refer to them (the references have no cycles)."""
+    done: list[Table] = []
+    while len(done) < len(schemas):
+        names = {t.name for t in done}
+        done += [t for t in schemas if t not in done and all(r[1] in names for r in t.references)]
+    return done
+
+
+def build(connection: sqlite3.Connection, release: Release, reference: Reference) -> None:
+    """Create and fill every table, its indexes and the full-text index, with foreign keys enforced."""
+    connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    schemas = tables()
+    with connection:
+        for table in schemas:
+            for statement in create_statements(table):
+                connection.execute(statement)
+        for table in _in_dependency_order(schemas):
+            marks = ", ".join("?" * len(table.fields))
+            connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", _rows(table, release, reference))
+        connection.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(id UNINDEXED, title, description)")
+        connection.execute(f"INSERT INTO {FTS_TABLE} (id, title, description) "
+                           "SELECT id, title, description FROM projects ORDER BY rowid")
+
+
+def write_database(path: Path, release: Release, reference: Reference) -> None:
+    """Fill the empty file at ``path`` with the database of a release (the caller creates and syncs it).
+
+    An SQLite error (a full disk reads ``database or disk is full``) is raised as OSError, as any write error.
+    """
+    connection = sqlite3.connect(":memory:")
+    try:
+        build(connection, release, reference)
+        connection.execute("VACUUM INTO ?", (str(path),))
+    except sqlite3.Error as err:
+        raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
+    finally:
+        connection.close()
+
+
+def contents(connection: sqlite3.Connection) -> list[object]:
+    """What a database holds, to compare two of them: its schema and the rows of every table in rowid order.
+
+    The full-text index is compared by its rows; its shadow tables are a storage format of the SQLite version.
+    """
+    shadow = f"{FTS_TABLE}_%"
+    schema = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE ? "
+                                "ORDER BY type, name", (shadow,)).fetchall()
+    found: list[object] = [schema]
+    for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE ? "
+                                      "ORDER BY name", (shadow,)).fetchall():
+        found.append((name, connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()))
+    return found
+
+
+def same_database(path: Path, release: Release, reference: Reference) -> bool:
+    """Does the database file at ``path`` hold what ``write_database`` would write (schema and rows)?"""
+    fresh = sqlite3.connect(":memory:")
+    try:
+        build(fresh, release, reference)
+        expected = contents(fresh)
+    finally:
+        fresh.close()
+    try:
+        on_disk = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return contents(on_disk) == expected
+    except sqlite3.DatabaseError:  # not a database, or a damaged one
+        return False
+    finally:
+        on_disk.close()
