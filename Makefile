@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/hankkeet extract
+	@echo 'hankkeet is installed in $(BIN): run $(BIN)/hankkeet --help, or first: source $(BIN)/activate'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

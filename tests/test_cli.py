@@ -34,8 +34,8 @@ def test_extract_writes_the_eight_files(tmp_path: Path) -> None:
         "contacts.csv", "datapackage.json", "hankkeet.sqlite", "hankkeet.yaml", "municipalities.csv",
         "participants.csv", "partners.csv", "projects.csv"]
     assert f"{source}:3: warning[fuzzy-place]: partner 'Lapinahti' read as Lapinlahti (402)" in err
-    assert err.splitlines()[-1] == (f"{source}: 1 projects (0 ended), partners 1 matched, 0 organisations, "
-                                    f"0 unmatched; 1 contacts; 1 warnings -> {tmp_path / 'out'}/")
+    assert err.splitlines()[-1] == (f"{source}: 1 project (0 ended), partners 1 matched, 0 organisations, "
+                                    f"0 unmatched; 1 contact; 1 warning -> {tmp_path / 'out'}/")
 
 
 def test_strict_turns_warnings_into_status_1(tmp_path: Path) -> None:

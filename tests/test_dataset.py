@@ -152,7 +152,7 @@ def test_yaml_files_hankkeet_did_not_write_are_never_removed(tmp_path: Path, for
         assert code == 2 and err.count("\n") == 1 and "hankkeet did not write" in err and "--force" in err, err
     assert (dataset / foreign).read_text(encoding="utf-8") == "services: {}\n"
     code, _, err = run("dataset", str(LISTING), "--into", str(dataset), "--force")
-    assert code == 0 and "1 files hankkeet did not write left alone" in err, err
+    assert code == 0 and "1 file hankkeet did not write left alone" in err, err
     assert (dataset / foreign).read_text(encoding="utf-8") == "services: {}\n"
 
 
@@ -218,7 +218,7 @@ def test_an_unreadable_index_is_one_line(tmp_path: Path) -> None:
 def test_the_index_cannot_make_the_dataset_remove_a_hidden_file(tmp_path: Path) -> None:
     dataset = seed_with(tmp_path, ".pre-commit-config,Gone,,,false\n", {".pre-commit-config.yaml": "repos: []\n"})
     code, _, err = run("dataset", str(LISTING), "--into", str(dataset), "--force")
-    assert code == 0 and "1 files hankkeet did not write left alone" in err, err
+    assert code == 0 and "1 file hankkeet did not write left alone" in err, err
     assert (dataset / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
 
 

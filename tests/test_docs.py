@@ -46,3 +46,33 @@ def test_validity_date_of_the_municipality_list_is_stated() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _usage_block() -> dict[str, str]:
+    """The README's usage block: each command's lines (continuation lines included), keyed by command name."""
+    block = README.split("## Usage", 1)[1].split("```")[1]
+    usage: dict[str, str] = {}
+    name = ""
+    for line in block.strip().splitlines():
+        if line.startswith("hankkeet"):
+            words = line.split()
+            name = words[1] if len(words) > 1 and not words[1].startswith(("-", "[")) else ""
+        usage[name] = usage.get(name, "") + line + "\n"
+    return usage
+
+
+def test_every_option_of_every_command_is_in_the_usage_block() -> None:
+    usage = _usage_block()
+    assert isinstance(main, click.Group)
+    missing = []
+    for name, command in [("", main), *main.commands.items()]:
+        for param in command.params:
+            for option in [*param.opts, *param.secondary_opts] if isinstance(param, click.Option) else []:
+                if option not in ("-h", "--help") and not re.search(re.escape(option) + r"\b", usage.get(name, "")):
+                    missing.append(f"{name or 'hankkeet'} {option}")
+    assert missing == []
+
+
+def test_shell_completion_and_the_venv_are_documented() -> None:
+    assert "_HANKKEET_COMPLETE=bash_source hankkeet" in README
+    assert ".venv/bin/hankkeet" in README and "source .venv/bin/activate" in README

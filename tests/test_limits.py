@@ -153,7 +153,7 @@ def test_escape_sequences_in_a_file_name_are_shown_escaped(tmp_path: Path) -> No
     code, _, err = run("extract", str(path), "--out", str(tmp_path / "out"))
     assert code == 0, err
     assert RAW_CONTROL.search(err) is None, err
-    assert f"{tmp_path}/a\\x1b[2J\\u202eb.txt: 1 projects" in err
+    assert f"{tmp_path}/a\\x1b[2J\\u202eb.txt: 1 project " in err
     assert RAW_CONTROL.search((tmp_path / "out" / "hankkeet.yaml").read_text(encoding="utf-8")) is None
     assert run("extract", str(tmp_path / "\x1b]0;x\x07.txt"), "--out", str(tmp_path / "out")) == (
         2, "", f"Error: {tmp_path}/\\x1b]0;x\\x07.txt: no such file\n")
@@ -219,7 +219,8 @@ def test_normalize_stdin_gives_one_result_per_line_cleaned_first() -> None:
         "\n"
         "Åbo       853   Turku  municipality  swedish  100.0\n"
         "\n"
-        "Koulu     -     -      unknown       none     0.0\n"
+        "Koulu     -     -      unknown       none     0.0    no municipality, organisation or former name; the "
+        "nearest, Kouvola, scores 66.7 (below 88)\n"
     )
 
 

@@ -100,3 +100,25 @@ def test_key_normalises_case_space_dashes_and_composition() -> None:
 
 def test_same_string_same_answer(gazetteer: Gazetteer) -> None:
     assert gazetteer.resolve("Lapinahti") is gazetteer.resolve("Lapinahti")
+
+
+def test_a_wellbeing_county_carries_its_region(gazetteer: Gazetteer) -> None:
+    place = gazetteer.resolve("Länsi-Uudenmaan hyvinvointialue")
+    assert (place.kind, place.name, place.name_sv, place.region_code, place.region) == (
+        "wellbeing-county", "Länsi-Uudenmaan hyvinvointialue", "Västra Nylands välfärdsområde", "01", "Uusimaa")
+
+
+@pytest.mark.parametrize(("raw", "note"), [
+    ("Xy", "no municipality, organisation or former name; too short to guess from"),
+    ("Qwertyuiop", "no municipality, organisation or former name; not close to any municipality's name"),
+    ("Koulu", "no municipality, organisation or former name; the nearest, Kouvola, scores 66.7 (below 88)"),
+    ("Porvoo/Loviisa", "the halves name two municipalities, Porvoo (638) and Loviisa (434)"),
+    ("Hyrensalmi", "too close to both Hyrynsalmi and Hirvensalmi"),
+])
+def test_every_unknown_says_why(raw: str, note: str, gazetteer: Gazetteer) -> None:
+    place = gazetteer.resolve(raw)
+    assert (place.kind, place.note) == ("unknown", note)
+
+
+def test_every_unknown_in_the_table_has_a_note(gazetteer: Gazetteer) -> None:
+    assert [raw for raw, _, kind, _ in TABLE if kind == "unknown" and not gazetteer.resolve(raw).note] == []

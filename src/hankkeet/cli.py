@@ -1,11 +1,11 @@
 """The command line: options, reading and writing files, messages and exit codes. No parsing here."""
 from __future__ import annotations
 
-import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,17 @@ from hankkeet.inputs import (
 )
 from hankkeet.model import Release
 from hankkeet.printable import printable
+from hankkeet.runs import (
+    GAZETTEERS,
+    ORGANISATION_KINDS,
+    Done,
+    Task,
+    cached_gazetteer,
+    plural,
+    run_task,
+    summary,
+    without_cycle_collector,
+)
 from hankkeet.source import SourceError, decode
 
 if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by the commands that use them
@@ -34,6 +45,9 @@ if TYPE_CHECKING:  # the heavy modules (rapidfuzz, regex, yaml) are imported by 
     from hankkeet.transaction import Staging
 
 DEFAULT_OUT = Path("data/out")
+STDOUT = Path("-")
+STREAM_FORMATS = ("yaml", "json", "csv")
+STREAM_TABLES = ("projects", "partners", "contacts", "participants", "municipalities")
 
 EXIT_CODES = """\b
 Exit status:
@@ -48,7 +62,7 @@ Exit status:
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EXIT_CODES,
 )
-@click.version_option(__version__, prog_name="hankkeet")
+@click.version_option(__version__, "-V", "--version", prog_name="hankkeet")
 def main() -> None:
     """Turn the Finnish municipal digitalisation project listing into YAML and CSV.
 
@@ -57,26 +71,19 @@ def main() -> None:
       hankkeet extract                      # data/raw/*.txt -> data/out/
       hankkeet extract listing.txt --out out/
       cat listing.txt | hankkeet extract - --out out/ --strict
+      hankkeet extract listing.txt --out - --format csv --table partners | head
+
+    \b
+    Shell completion (bash; zsh_source and fish_source likewise):
+      eval "$(_HANKKEET_COMPLETE=bash_source hankkeet)"
     """
-
-
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Pause Python's cycle collector during a run: the pipeline's data is acyclic (reference counting frees
-    it), and on a large listing the collector would otherwise re-scan a million live objects again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _exit_on_drift(problems: list[str], report: str = "") -> None:
     if problems:
         click.echo(report + "\n".join(printable(p) for p in problems), err=True)
-        click.echo(f"{len(problems)} files differ from a fresh run; regenerate them and commit the result", err=True)
+        click.echo(f"{plural(len(problems), 'file')} {'differs' if len(problems) == 1 else 'differ'} from a fresh "
+                   "run; regenerate them and commit the result", err=True)
         sys.exit(1)
     click.echo("up to date", err=True)
 
@@ -104,25 +111,17 @@ def _cannot_write(folder: Path, err: OSError) -> InputError:
     return InputError(f"cannot write to {folder.as_posix()}: {err.strerror}")
 
 
-def _summary(name: str, release: Release, out: Path) -> str:
-    projects = release.projects
-    places = [p.place for project in projects for p in project.partners]
-    matched = sum(p.code is not None for p in places)
-    organisations = sum(p.kind == "organisation" for p in places)
-    unmatched = len(places) - matched - organisations
-    contacts = sum(len(p.contacts) for p in projects)
-    ended = sum(p.ended for p in projects)
-    return (f"{name}: {len(projects)} projects ({ended} ended), partners {matched} matched, "
-            f"{organisations} organisations, {unmatched} unmatched; {contacts} contacts; "
-            f"{len(release.diagnostics)} warnings -> {printable(out.as_posix())}/")
-
-
 @main.command("extract", epilog=EXIT_CODES)
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="Folder for hankkeet.yaml and the CSV tables.")
+              show_default=True, help="Folder for hankkeet.yaml and the CSV tables; - writes one stream to "
+              "standard output (see --format).")
+@click.option("--format", "fmt", type=click.Choice(STREAM_FORMATS), default=None,
+              help="With --out -: yaml (hankkeet.yaml), json (the same record) or csv (one table)  [default: yaml]")
+@click.option("--table", type=click.Choice(STREAM_TABLES), default=None,
+              help="With --out - --format csv: the table to write  [default: projects]")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, only the summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the progress bar, only the summary.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files in OUT differ from a fresh run.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract several inputs in this many processes (same output as --jobs 1).")
@@ -133,15 +132,16 @@ def _summary(name: str, release: Release, out: Path) -> str:
 @encoding_option
 @overrides_option
 @max_bytes_option
-def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: bool, check: bool, jobs: int,
-                    excel: bool, sqlite: bool, encoding: str | None, overrides: Path | None,
-                    max_bytes: int) -> None:
+def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: str | None, strict: bool,
+                    quiet: bool, check: bool, jobs: int, excel: bool, sqlite: bool, encoding: str | None,
+                    overrides: Path | None, max_bytes: int) -> None:
     """Extract projects from listing files into YAML and CSV.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
     OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv, participants.csv,
-    municipalities.csv, datapackage.json and hankkeet.sqlite; several inputs write
-    each into OUT/<input name without extension>/.
+    municipalities.csv, datapackage.json and hankkeet.sqlite; several inputs write each into OUT/<input name without extension>/ (and remove
+    the files of an earlier single-input run from OUT). --out - writes one stream to
+    standard output instead: hankkeet.yaml, or the same as JSON, or one CSV table.
 
     \b
     Examples:
@@ -149,117 +149,132 @@ def extract_command(inputs: tuple[str, ...], out: Path, strict: bool, quiet: boo
       hankkeet extract data/raw/kuntien-digihankkeet.txt --out data/out
       hankkeet extract old.txt new.txt --out releases/   # releases/old/, releases/new/
       hankkeet extract archive/*.txt --out releases/ --jobs 2
+      hankkeet extract listing.txt --out - --format json | jq '.projects | length'
+      hankkeet extract listing.txt --out - --format csv --table partners > partners.csv
     """
+    names = input_names(inputs)
+    _check_stream_options(names, out, fmt, table, check, excel)
+    if "-" in names and jobs > 1:
+        raise InputError("standard input (-) can only be read with --jobs 1")
+    GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
+    cached_gazetteer(overrides, max_bytes)  # a bad overrides file fails here, once, before any work
+    tasks = [Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes)
+             for name, folder in zip(names, _folders(names), strict=True)]
+    if out == STDOUT:
+        warned = _extract_to_stdout(tasks[0], fmt or "yaml", table or "projects", quiet)
+    elif check:
+        _check_extract(tasks, out, jobs, quiet)
+        return
+    else:
+        warned = _extract_to_folder(tasks, out, jobs, quiet)
+    if strict and warned:
+        sys.exit(1)
+
+
+def _check_stream_options(names: list[str], out: Path, fmt: str | None, table: str | None, check: bool,
+                          excel: bool) -> None:
+    """Refuse options that make no sense together, before anything is read."""
+    if out != STDOUT:
+        if fmt is not None or table is not None:
+            raise InputError("--format and --table choose what --out - writes; a folder gets every file")
+        return
+    if len(names) != 1:
+        raise InputError(f"--out - writes one stream: give one INPUT, not {len(names)}")
+    if check:
+        raise InputError("--check compares the files in a folder; it cannot be used with --out -")
+    if table is not None and fmt != "csv":
+        raise InputError("--table chooses a CSV table; give it with --format csv")
+    if excel and fmt != "csv":
+        raise InputError("--excel changes CSV tables; give it with --format csv")
+
+
+def _folders(names: list[str]) -> list[str]:
+    """The output folder of each input inside OUT: none for one input, one per input name for several."""
     from hankkeet.files import folder_name
 
-    names = input_names(inputs)
     folders = [folder_name(n) for n in names] if len(names) > 1 else [""]
     if len(set(folders)) != len(folders):
         raise InputError("two inputs have the same file name; give them distinct names")
-    if "-" in names and jobs > 1:
-        raise InputError("standard input (-) can only be read with --jobs 1")
-    _GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
-    _cached_gazetteer(overrides, max_bytes)  # a bad overrides file fails here, once, before any work
-    if check:
-        done = _run_all([_Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes)
-                         for name, folder in zip(names, folders, strict=True)], jobs)
-        from hankkeet.transaction import describe_leftovers
+    return folders
 
-        _exit_on_drift([problem for d in done for problem in d.problems] + describe_leftovers(out))
-        return
+
+def _extract_to_stdout(task: Task, fmt: str, table: str, quiet: bool) -> bool:
+    """extract --out -: one stream on standard output, warnings and the summary on stderr."""
+    from hankkeet.files import stream_text
+
+    gazetteer = cached_gazetteer(task.overrides, task.max_bytes)
+    with without_cycle_collector():
+        release = extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
+        text = stream_text(release, gazetteer.municipalities, fmt, table, task.excel)
+    click.echo(text.encode("utf-8"), nl=False)
+    label = release.source.file
+    if not quiet:
+        for diagnostic in release.diagnostics:
+            click.echo(diagnostic.render(label), err=True)
+    click.echo(summary(label, release, "standard output"), err=True)
+    return bool(release.diagnostics)
+
+
+def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None:
+    """extract --check: compare what a fresh run would write with OUT; exit 1 when they differ."""
+    from hankkeet.transaction import describe_leftovers
+
+    done = _run_all(tasks, jobs, quiet)
+    _exit_on_drift([problem for d in done for problem in d.problems] + describe_leftovers(out))
+
+
+def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> bool:
+    """Write every input's files into OUT as one commit; print warnings and summaries; True if any warning."""
+    from hankkeet.files import single_input_files
+
+    removed: list[str] = []
+    kept: list[str] = []
+
+    def removals() -> list[str]:  # decided under the lock: an earlier single-input run's files in OUT
+        if len(tasks) == 1:
+            return []
+        ours, others = single_input_files(out)
+        removed.extend(ours)
+        kept.extend(others)
+        return ours
+
     with _staging(out) as staging:
-        done = _run_all([_Task(name, str(out), folder, str(staging.path("")), encoding, excel, sqlite,
-                               overrides, max_bytes)
-                         for name, folder in zip(names, folders, strict=True)], jobs)
-        staging.commit([name for d in done for name in d.written])
+        done = _run_all([replace(t, staging=str(staging.path(""))) for t in tasks], jobs, quiet)
+        staging.commit([name for d in done for name in d.written], removals)
     for d in done:
         if not quiet:
             for line in d.diagnostics:
                 click.echo(line, err=True)
         click.echo(d.summary, err=True)
-    if strict and any(d.diagnostics for d in done):
-        sys.exit(1)
+    folder = printable(out.as_posix())
+    if removed:
+        click.echo(f"removed from {folder}/ the files of an earlier single-input run: {', '.join(removed)}",
+                   err=True)
+    if kept:
+        click.echo(f"left alone in {folder}/ (not written by hankkeet, and not current): {', '.join(kept)}",
+                   err=True)
+    return any(d.diagnostics for d in done)
 
 
-@dataclass(frozen=True)
-class _Task:
-    """One input of `extract`: plain data, so it can go to a worker process.
-
-    Its files are ``out/folder/*``; they are written under ``staging/folder/`` (or, with no staging, compared
-    with those in ``out`` for --check).
-    """
-
-    name: str
-    out: str
-    folder: str
-    staging: str
-    encoding: str | None
-    excel: bool
-    sqlite: bool
-    overrides: Path | None
-    max_bytes: int
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
-@dataclass(frozen=True)
-class _Done:
-    """What a task leaves for the main process: its files (relative to out), messages, --check problems."""
-
-    written: list[str]
-    problems: list[str]
-    diagnostics: list[str]
-    summary: str
-
-
-_GAZETTEERS: dict[Path | None, Gazetteer] = {}
-
-
-def _cached_gazetteer(overrides: Path | None, max_bytes: int) -> Gazetteer:
-    """One gazetteer per process and overrides file (a worker process builds its own once)."""
-    if overrides not in _GAZETTEERS:
-        _GAZETTEERS[overrides] = load_gazetteer(overrides, max_bytes)
-    return _GAZETTEERS[overrides]
-
-
-def _run_task(task: _Task) -> _Done:
-    """Extract one input and write its output files into the staging folder (or compare them, for --check)."""
-    from hankkeet.files import UnreadableOutput, release_files, stale_files
-    from hankkeet.transaction import write_file
-
-    gazetteer = _cached_gazetteer(task.overrides, task.max_bytes)
-    final = Path(task.out, task.folder)
-    with _without_cycle_collector():
-        release = extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
-        label = release.source.file
-        done = _Done([], [], [d.render(label) for d in release.diagnostics], _summary(label, release, final))
-        if not task.staging:
-            try:
-                files = release_files(release, final, gazetteer.municipalities, task.excel, task.sqlite)
-                done.problems.extend(stale_files(files, set()))
-            except UnreadableOutput as err:
-                raise InputError(str(err.strerror)) from None
-            return done
-        for path, writer in release_files(release, Path(task.folder), gazetteer.municipalities, task.excel,
-                                          task.sqlite).items():
-            write_file(Path(task.staging, path), writer)
-            done.written.append(path.as_posix())
-    return done
-
-
-def _run_all(tasks: list[_Task], jobs: int) -> list[_Done]:
+def _run_all(tasks: list[Task], jobs: int, quiet: bool = False) -> list[Done]:
     """Run every task (in worker processes with --jobs > 1), in input order; the first failure is raised."""
-    results: list[_Done] = []
-    show = len(tasks) > 1 and sys.stderr.isatty()
+    results: list[Done] = []
+    show = len(tasks) > 1 and _stderr_is_terminal() and not quiet
     with click.progressbar(length=len(tasks), label="extracting", file=sys.stderr, hidden=not show) as bar:
         if jobs > 1 and len(tasks) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-                for result in pool.map(_run_task, tasks):
+                for result in pool.map(run_task, tasks):
                     results.append(result)
                     bar.update(1)
         else:
             for task in tasks:
-                results.append(_run_task(task))
+                results.append(run_task(task))
                 bar.update(1)
     return results
 
@@ -269,13 +284,15 @@ def _run_all(tasks: list[_Task], jobs: int) -> list[_Done]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: an aligned table for people; json: a list of objects for scripts.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a name gets no municipality code.")
+@click.option("--skip-header", is_flag=True, help="With -: the first line of standard input is a header; skip it.")
 @overrides_option
 @max_bytes_option
-def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides: Path | None,
+def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_header: bool, overrides: Path | None,
                       max_bytes: int) -> None:
     """Show how place names resolve to municipalities, and why.
 
-    Give names as arguments, or - to read one name per line from standard input.
+    Give names as arguments, or - to read one name per line from standard input
+    (--skip-header drops its first line, such as a CSV column's name).
     Each name is cleaned like a listing line (spaces, controls) before it is
     resolved; there is one result per name, an empty one for a blank line.
     JSON keys: input (as given), code, name, name_sv, region, kind, method, score,
@@ -284,15 +301,17 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides:
     \b
     Examples:
       hankkeet normalize Lahden "Pargas stad" Lapinahti "Lapin liitto"
-      cut -d, -f3 partners.csv | hankkeet normalize - --format json
+      cut -d, -f3 data/out/partners.csv | hankkeet normalize - --skip-header --format json
     """
-    given = [n for name in names for n in (stdin_lines(max_bytes) if name == "-" else [name])]
+    if skip_header and "-" not in names:
+        raise InputError("--skip-header skips the first line of standard input; give - as a NAME")
+    given = [n for name in names for n in (stdin_lines(max_bytes)[skip_header:] if name == "-" else [name])]
     from hankkeet.municipalities import resolve_names
     from hankkeet.output import render_json, render_table
 
     places = resolve_names(given, load_gazetteer(overrides, max_bytes))
     click.echo(render_json(given, places) if fmt == "json" else render_table(given, places), nl=fmt == "json")
-    if strict and any(p is not None and p.code is None and p.kind != "organisation" for p in places):
+    if strict and any(p is not None and p.code is None and p.kind not in ORGANISATION_KINDS for p in places):
         sys.exit(1)
 
 
@@ -303,11 +322,12 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, overrides:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and show the diff if the folder is out of date.")
 @click.option("--force", is_flag=True,
               help="Write even if the folder holds *.yaml files hankkeet did not write (they are left alone).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary line.")
 @encoding_option
 @overrides_option
 @max_bytes_option
-def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: bool, encoding: str | None,
-                    overrides: Path | None, max_bytes: int) -> None:
+def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: bool, quiet: bool,
+                    encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
     """Write the released dataset: one YAML file per project, named by its id.
 
     A change to one project in the listing shows as a change to one file. Files of
@@ -344,15 +364,21 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
     except ForeignFiles as err:
         raise InputError(str(err)) from None
     gone, foreign = counts
-    left = f"; {foreign} files hankkeet did not write left alone" if foreign else ""
+    left = f"; {plural(foreign, 'file')} hankkeet did not write left alone" if foreign else ""
     folder = printable(into.as_posix())
-    click.echo(f"{len(release.projects)} projects -> {folder}/ ({gone} removed{left})", err=True)
+    if not quiet:
+        click.echo(f"{plural(len(release.projects), 'project')} -> {folder}/ ({gone} removed{left})", err=True)
 
 
 def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: bool, max_bytes: int) -> None:
     """dataset --check: exit 1 with the project-level diff and the files that differ from a fresh run."""
     from hankkeet.diff import compare, records_from_dataset, render_text
-    from hankkeet.files import ForeignFiles, UnreadableOutput, dataset_removals, stale_files
+    from hankkeet.files import (
+        ForeignFiles,
+        UnreadableOutput,
+        dataset_removals,
+        stale_files,
+    )
     from hankkeet.output import dataset_record
     from hankkeet.transaction import describe_leftovers, text_writer
     from hankkeet.yamlsafe import YamlInputError
@@ -380,19 +406,29 @@ def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: b
     _exit_on_drift(problems, report)
 
 
+def use_colour(flag: bool | None) -> bool:
+    """--color/--no-color when given; else colour on a terminal unless NO_COLOR is set (no-color.org)."""
+    if flag is not None:
+        return flag
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
 def _dataset_texts(paths: list[Path], max_bytes: int) -> dict[str, str]:
     """Project files of a dataset folder as {path: text}, each read bounded and decoded."""
     return {path.as_posix(): decode(read_input(str(path), max_bytes)) for path in paths}
 
 
 def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:
-    """Project records from a dataset folder, a hankkeet.yaml, or a raw listing (extracted first)."""
+    """Project records from a dataset folder, an extract output folder or its hankkeet.yaml, or a raw listing."""
     from hankkeet.diff import records_from_dataset, records_from_release_yaml
     from hankkeet.output import dataset_record
     from hankkeet.yamlsafe import YamlInputError
 
     path = Path(name)
     try:
+        if name != "-" and path.is_dir() and (path / "hankkeet.yaml").is_file():
+            name = (path / "hankkeet.yaml").as_posix()
+            return records_from_release_yaml(decode(read_input(name, max_bytes)), name)
         if name != "-" and path.is_dir():
             texts = _dataset_texts([p for p in sorted(path.glob("*.yaml")) if p.is_file()], max_bytes)
             if not texts:
@@ -412,28 +448,38 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text (coloured on a terminal), markdown for release notes, json for scripts.")
+@click.option("--color/--no-color", "color", default=None,
+              help="Colour the text output, or not  [default: on a terminal, unless NO_COLOR is set]")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit status tells (like diff -q).")
 @overrides_option
 @max_bytes_option
-def diff_command(old: str, new: str, fmt: str, overrides: Path | None, max_bytes: int) -> None:
+def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, overrides: Path | None,
+                 max_bytes: int) -> None:
     """Compare two releases: added, removed, renamed and changed projects.
 
-    OLD and NEW are each a hankkeet.yaml, a dataset folder, or a raw listing.
-    Exit status 0 when equal, 1 when different, 2 on error, as diff does.
+    OLD and NEW are each a hankkeet.yaml, a folder extract wrote (holding
+    hankkeet.yaml), a dataset folder, or a raw listing. Exit status 0 when equal,
+    1 when different, 2 on error, as diff does. NO_COLOR (any non-empty value)
+    turns colour off unless --color is given.
 
     \b
     Examples:
       hankkeet diff old.txt data/raw/kuntien-digihankkeet.txt
       hankkeet diff releases/2025/hankkeet.yaml hankkeet/ --format markdown
+      hankkeet diff releases/old/ data/out/ --no-color | less
+      hankkeet diff -q old.txt new.txt || echo changed
     """
     from hankkeet.diff import compare, render_json, render_markdown, render_text
 
     gazetteer = load_gazetteer(overrides, max_bytes)
     comparison = compare(_load_side(old, gazetteer, max_bytes), _load_side(new, gazetteer, max_bytes))
+    if quiet:
+        sys.exit(0 if comparison.equal else 1)
     if fmt == "json":
         click.echo(render_json(comparison))
     elif fmt == "markdown":
         click.echo(render_markdown(comparison, old), nl=False)
     else:
-        colour = sys.stdout.isatty()
+        colour = use_colour(color)
         click.echo(render_text(comparison, old, colour=colour), nl=False, color=colour)
     sys.exit(0 if comparison.equal else 1)

@@ -16,6 +16,9 @@ from hankkeet.schema import Table, tables
 from hankkeet.tables import TABLES, Reference
 
 PAGE_SIZE = 4096
+#: ``PRAGMA application_id`` of hankkeet's databases ("hank"), at bytes 68-71 of the file: how a later run knows
+#: a hankkeet.sqlite it may remove.
+APPLICATION_ID = 0x68616E6B
 #: Full-text search over project titles and descriptions: ``SELECT id FROM projects_fts WHERE projects_fts
 #: MATCH 'eVaka'``.
 FTS_TABLE = "projects_fts"
@@ -76,6 +79,7 @@ def _in_dependency_order(schemas: tuple[Table, ...]) -> list[Table]:
 def build(connection: sqlite3.Connection, release: Release, reference: Reference) -> None:
     """Create and fill every table, its indexes and the full-text index, with foreign keys enforced."""
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     connection.execute("PRAGMA foreign_keys = ON")
     schemas = tables()
     with connection:

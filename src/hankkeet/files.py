@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
 from hankkeet.model import Release
-from hankkeet.output import write_yaml
+from hankkeet.output import release_record, to_yaml, write_yaml
+from hankkeet.printable import printable_json
 from hankkeet.schema import datapackage
 from hankkeet.tables import INDEX_COLUMNS, TABLES, Reference, as_text, write_table
 from hankkeet.transaction import PROJECT_FILE, Output, PathWriter, Writer, text_writer
@@ -60,6 +62,62 @@ def release_files(release: Release, folder: Path, reference: Reference, excel: b
     if sqlite:
         files[folder / "hankkeet.sqlite"] = _database_writer(release, reference)
     return files
+
+
+def stream_text(release: Release, reference: Reference, fmt: str, table: str = "projects",
+                excel: bool = False) -> str:
+    """One output for standard output: hankkeet.yaml, the same record as JSON, or one CSV table."""
+    if fmt == "yaml":
+        return to_yaml(release)
+    if fmt == "json":
+        return printable_json(json.dumps(release_record(release), ensure_ascii=False, indent=2)) + "\n"
+    return as_text(_table_writer(release, reference, f"{table}.csv", excel))
+
+
+def _first_line(path: Path) -> str:
+    """The first line of a regular file, without a BOM ('' for a link, a folder or an unreadable file)."""
+    if path.is_symlink() or not path.is_file():
+        return ""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return handle.readline(4096).rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _is_our_database(path: Path) -> bool:
+    """Whether a regular file is an SQLite database with hankkeet's application id (header bytes 68-71)."""
+    from hankkeet.database import APPLICATION_ID
+
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(72)
+    except OSError:
+        return False
+    return head[:16] == b"SQLite format 3\0" and head[68:72] == APPLICATION_ID.to_bytes(4, "big")
+
+
+def _written_by_hankkeet(path: Path) -> bool:
+    """Whether a top-level output file starts the way hankkeet writes it (its own header or name)."""
+    if path.name == "hankkeet.sqlite":
+        return _is_our_database(path)
+    first = _first_line(path)
+    if path.name == "hankkeet.yaml":
+        return first == "generator:" and "name: hankkeet" in path.read_text(encoding="utf-8", errors="replace")[:64]
+    if path.name == "datapackage.json":
+        return first == "{" and '"name": "hankkeet"' in path.read_text(encoding="utf-8", errors="replace")[:64]
+    columns = TABLES[path.name][0]
+    return first in (",".join(columns), ";".join(columns))
+
+
+def single_input_files(out: Path) -> tuple[list[str], list[str]]:
+    """The top-level outputs of an earlier single-input run in ``out``: those hankkeet wrote, and the others."""
+    names = ["hankkeet.yaml", *TABLES, "datapackage.json", "hankkeet.sqlite"]
+    present = [name for name in names if (out / name).exists() or (out / name).is_symlink()]
+    ours = [name for name in present if _written_by_hankkeet(out / name)]
+    return ours, [name for name in present if name not in ours]
 
 
 def stale_files(files: Mapping[Path, Output], extra: set[Path]) -> list[str]:

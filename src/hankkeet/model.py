@@ -63,8 +63,8 @@ class Place:
     """How a raw place string resolved against the gazetteer."""
 
     raw: str
-    kind: str  # municipality / former-municipality / organisation / unknown
-    method: str  # override / exact / swedish / inflected / former / fuzzy / organisation / none
+    kind: str  # municipality / former-municipality / organisation / wellbeing-county / unknown
+    method: str  # override / exact / ascii / bilingual / swedish / inflected / former / fuzzy / organisation / none
     score: float
     code: str | None = None
     name: str | None = None

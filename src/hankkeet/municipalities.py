@@ -38,6 +38,31 @@ SHORT_FORMS: Mapping[str, tuple[str, ...]] = {
     "478": ("Maarianhamina",),  # Maarianhamina - Mariehamn
     "599": ("Pedersöre",),  # Pedersören kunta
 }
+#: The 21 wellbeing services counties (hyvinvointialueet, in force since 2023; Act 616/2021 section 7) with their
+#: Swedish names and the region (maakunta) code of their area; Helsinki runs these services itself.
+WELLBEING_COUNTIES: tuple[tuple[str, str, str], ...] = (
+    ("Itä-Uudenmaan hyvinvointialue", "Östra Nylands välfärdsområde", "01"),
+    ("Keski-Uudenmaan hyvinvointialue", "Mellersta Nylands välfärdsområde", "01"),
+    ("Länsi-Uudenmaan hyvinvointialue", "Västra Nylands välfärdsområde", "01"),
+    ("Vantaan ja Keravan hyvinvointialue", "Vanda och Kervo välfärdsområde", "01"),
+    ("Varsinais-Suomen hyvinvointialue", "Egentliga Finlands välfärdsområde", "02"),
+    ("Satakunnan hyvinvointialue", "Satakunta välfärdsområde", "04"),
+    ("Kanta-Hämeen hyvinvointialue", "Egentliga Tavastlands välfärdsområde", "05"),
+    ("Pirkanmaan hyvinvointialue", "Birkalands välfärdsområde", "06"),
+    ("Päijät-Hämeen hyvinvointialue", "Päijänne-Tavastlands välfärdsområde", "07"),
+    ("Kymenlaakson hyvinvointialue", "Kymmenedalens välfärdsområde", "08"),
+    ("Etelä-Karjalan hyvinvointialue", "Södra Karelens välfärdsområde", "09"),
+    ("Etelä-Savon hyvinvointialue", "Södra Savolax välfärdsområde", "10"),
+    ("Pohjois-Savon hyvinvointialue", "Norra Savolax välfärdsområde", "11"),
+    ("Pohjois-Karjalan hyvinvointialue", "Norra Karelens välfärdsområde", "12"),
+    ("Keski-Suomen hyvinvointialue", "Mellersta Finlands välfärdsområde", "13"),
+    ("Etelä-Pohjanmaan hyvinvointialue", "Södra Österbottens välfärdsområde", "14"),
+    ("Pohjanmaan hyvinvointialue", "Österbottens välfärdsområde", "15"),
+    ("Keski-Pohjanmaan hyvinvointialue", "Mellersta Österbottens välfärdsområde", "16"),
+    ("Pohjois-Pohjanmaan hyvinvointialue", "Norra Österbottens välfärdsområde", "17"),
+    ("Kainuun hyvinvointialue", "Kajanalands välfärdsområde", "18"),
+    ("Lapin hyvinvointialue", "Lapplands välfärdsområde", "19"),
+)
 _FI_HEADS = ("kunta", "kaupunki", "kunnan", "kaupungin")
 _SV_HEADS = ("kommun", "stad", "kommuns", "stads")
 
@@ -57,6 +82,7 @@ _ORG_HEAD = regex.compile(
 _TOKEN = regex.compile(r"[\p{L}-]+")
 _CAPITALISED = regex.compile(r"\p{Lu}[\p{L}-]+")
 _PAREN = regex.compile(r"(?P<outer>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*")
+_SLASH = regex.compile(r"\s*/\s*")
 _DASHES = regex.compile(r"[\u2010-\u2015\u2212]")
 _PUNCT_ENDS = regex.compile(r"^[\s.,;:!?\"'”“»«]+|[\s.,;:!?\"'”“»«]+$")
 
@@ -193,6 +219,10 @@ class Gazetteer:
         for m in municipalities:
             for name in {m.name_fi, m.name_sv, *SHORT_FORMS.get(m.code, ())}:
                 self._domains.setdefault(fold(key(name)).replace(" ", "-"), m.code)
+        self._folded = _folded_index(self._index)
+        region_names = {m.region_code: m.region_fi for m in municipalities}
+        self._counties = {key(name): (fi, sv, region, region_names.get(region))
+                          for fi, sv, region in WELLBEING_COUNTIES for name in (fi, sv)}
         self._cache: dict[str, Place] = {}
 
     @classmethod
@@ -213,12 +243,13 @@ class Gazetteer:
 
     def _resolve(self, raw: str) -> Place:
         k = key(raw)
-        for stage in (self._override, self._exact, self._parenthesised, self._organisation,
-                      self._former_name, self._region, self._fuzzy):
+        for stage in (self._override, self._exact, self._ascii, self._bilingual, self._parenthesised,
+                      self._wellbeing_county, self._organisation, self._former_name, self._region, self._fuzzy):
             place = stage(raw, k)
             if place is not None:
                 return place
-        return Place(raw, "unknown", "none", 0.0)
+        why = "too short to guess from" if len(k) < FUZZY_MIN_LENGTH else "not close to any municipality's name"
+        return Place(raw, "unknown", "none", 0.0, note=f"no municipality, organisation or former name; {why}")
 
     def _override(self, raw: str, k: str) -> Place | None:
         target = self.overrides.get(k)
@@ -233,6 +264,33 @@ class Gazetteer:
             return Place(raw, "unknown", "none", 0.0, note="names more than one municipality")
         hit = self._index.get(k)
         return self.municipality_place(raw, *hit) if hit else None
+
+    def _ascii(self, raw: str, k: str) -> Place | None:
+        """``Jyvaskyla``, ``Hameenlinna``: a name written without ä, ö and å is that name, not a guess."""
+        code = self._folded.get(k) if k.isascii() else None
+        return self.municipality_place(raw, code, "ascii") if code else None
+
+    def _bilingual(self, raw: str, k: str) -> Place | None:
+        """``Porvoon kaupunki/Borgå stad``: both halves must name the same municipality."""
+        halves = _SLASH.split(raw)
+        if len(halves) != 2 or not all(halves):
+            return None
+        first, second = (self.resolve(half) for half in halves)
+        if first.kind != "municipality" or second.kind != "municipality":
+            return None
+        if first.code != second.code:
+            return Place(raw, "unknown", "none", 0.0, note=f"the halves name two municipalities, {first.name} "
+                         f"({first.code}) and {second.name} ({second.code})")
+        return replace(first, raw=raw, method="bilingual", score=min(first.score, second.score),
+                       runner_up=None, margin=None)
+
+    def _wellbeing_county(self, raw: str, k: str) -> Place | None:
+        """``Länsi-Uudenmaan hyvinvointialue``: a wellbeing services county, with the region it serves."""
+        county = self._counties.get(k)
+        if county is None:
+            return None
+        name, name_sv, region_code, region = county
+        return Place(raw, "wellbeing-county", "exact", 100.0, None, name, name_sv, region_code, region)
 
     def _parenthesised(self, raw: str, k: str) -> Place | None:
         """``Porvoo (Porvoon kaupunginkirjasto)``: the place outside the brackets, the unit as a note."""
@@ -287,8 +345,12 @@ class Gazetteer:
                 code = self._choice_codes[index]
                 best[code] = max(score, best.get(code, 0.0))
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        if not ranked or ranked[0][1] < FUZZY_CUTOFF:
+        if not ranked:
             return None
+        if ranked[0][1] < FUZZY_CUTOFF:
+            nearest = self.municipalities[ranked[0][0]].name_fi
+            return Place(raw, "unknown", "none", 0.0, note=f"no municipality, organisation or former name; the "
+                         f"nearest, {nearest}, scores {ranked[0][1]:.1f} (below {FUZZY_CUTOFF:.0f})")
         code, score = ranked[0]
         runner_up = self.municipalities[ranked[1][0]].name_fi if len(ranked) > 1 else None
         margin = round(score - ranked[1][1], 1) if len(ranked) > 1 else None
@@ -319,6 +381,19 @@ class Gazetteer:
                 if k.endswith(suffix) and key(k[: -len(suffix)] + "n") in self._genitives:
                     codes.add(self._genitives[key(k[: -len(suffix)] + "n")])
         return codes
+
+
+def _folded_index(index: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """Every written form with ä, ö, å folded to a, o, a -> its code; a folded form two codes share is left out."""
+    folded: dict[str, str] = {}
+    shared: set[str] = set()
+    for form, (code, _) in index.items():
+        ascii_form = fold(form)
+        if ascii_form == form or ascii_form in index:
+            continue
+        if folded.setdefault(ascii_form, code) != code:
+            shared.add(ascii_form)
+    return {form: code for form, code in folded.items() if form not in shared}
 
 
 def resolve_names(names: Iterable[str], gazetteer: Gazetteer) -> list[Place | None]:

@@ -8,8 +8,9 @@ from typing import Any
 from hankkeet import __version__
 
 CODE_PATTERN = "^[0-9]{3}$"
-_KINDS = ["municipality", "former-municipality", "organisation", "unknown"]
-_METHODS = ["override", "exact", "swedish", "inflected", "former", "fuzzy", "organisation", "email-domain", "none"]
+_KINDS = ["municipality", "former-municipality", "organisation", "wellbeing-county", "unknown"]
+_METHODS = ["override", "exact", "ascii", "bilingual", "swedish", "inflected", "former", "fuzzy", "organisation",
+            "email-domain", "none"]
 _FOUND_BY = ["contact", "numbering", "mention"]
 _BOOL = {"trueValues": ["true"], "falseValues": ["false"]}
 

@@ -1,0 +1,209 @@
+"""Command-line conventions: data on standard output, colour, -V and -q, plurals, leftovers of earlier runs."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import LISTING
+
+import hankkeet.cli
+from hankkeet import __version__
+from hankkeet.cli import main, use_colour
+from hankkeet.tables import PARTNER_COLUMNS
+
+SMALL = "Eka\nKuvaus.\nMuut kunnat: Lapinahti\nLisätietoja\nAnna A, Espoo\n"
+WARNING = "l.txt:3: warning[fuzzy-place]: partner 'Lapinahti' read as Lapinlahti (402), score 94.7; " \
+          "add an override if that is wrong\n"
+
+
+def run(*args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input, env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "l.txt").write_text(SMALL, encoding="utf-8")
+    assert run("extract", "l.txt", "--out", "out", "-q")[0] == 0
+    return tmp_path
+
+
+def test_out_dash_writes_hankkeet_yaml_to_standard_output(small: Path) -> None:
+    code, out, err = run("extract", "l.txt", "--out", "-")
+    assert code == 0, err
+    assert out == (small / "out" / "hankkeet.yaml").read_text(encoding="utf-8")
+    assert err == WARNING + ("l.txt: 1 project (0 ended), partners 1 matched, 0 organisations, 0 unmatched; "
+                             "1 contact; 1 warning -> standard output\n")
+    assert not (small / "-").exists()
+
+
+def test_out_dash_json_is_the_same_record(small: Path) -> None:
+    code, out, err = run("extract", "l.txt", "--out", "-", "--format", "json", "-q")
+    assert code == 0, err
+    assert json.loads(out) == yaml.safe_load((small / "out" / "hankkeet.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("table", ["projects", "partners", "contacts"])
+def test_out_dash_csv_writes_one_table_byte_for_byte(small: Path, table: str) -> None:
+    result = CliRunner().invoke(main, ["extract", "l.txt", "--out", "-", "--format", "csv", "--table", table])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == (small / "out" / f"{table}.csv").read_bytes()
+
+
+def test_out_dash_csv_defaults_to_projects_and_takes_excel(small: Path) -> None:
+    code, out, _ = run("extract", "l.txt", "--out", "-", "--format", "csv", "--excel", "-q")
+    assert code == 0
+    assert out.startswith("\ufeffid;number;title;")
+
+
+def test_out_dash_reads_standard_input(small: Path) -> None:
+    code, out, err = run("extract", "-", "--out", "-", "-q", input=SMALL.encode())
+    assert code == 0, err
+    assert "source:\n  file: <stdin>\n" in out
+    assert err.endswith("-> standard output\n")
+
+
+def test_out_dash_strict_still_fails_on_warnings(small: Path) -> None:
+    assert run("extract", "l.txt", "--out", "-", "--strict", "-q")[0] == 1
+
+
+REFUSED = {
+    "several inputs": (["l.txt", "l.txt", "--out", "-"], "--out - writes one stream: give one INPUT, not 2"),
+    "check": (["l.txt", "--out", "-", "--check"],
+              "--check compares the files in a folder; it cannot be used with --out -"),
+    "format with a folder": (["l.txt", "--format", "json"],
+                             "--format and --table choose what --out - writes; a folder gets every file"),
+    "table with a folder": (["l.txt", "--out", "o", "--table", "partners"],
+                            "--format and --table choose what --out - writes; a folder gets every file"),
+    "table without csv": (["l.txt", "--out", "-", "--table", "partners"],
+                          "--table chooses a CSV table; give it with --format csv"),
+    "excel with yaml": (["l.txt", "--out", "-", "--excel"], "--excel changes CSV tables; give it with --format csv"),
+}
+
+
+@pytest.mark.parametrize(("args", "message"), REFUSED.values(), ids=REFUSED.keys())
+def test_combinations_that_make_no_sense_are_refused(small: Path, args: list[str], message: str) -> None:
+    before = sorted(p.name for p in small.iterdir())
+    assert run("extract", *args) == (2, "", f"Error: {message}\n")
+    assert sorted(p.name for p in small.iterdir()) == before
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("flag", "no_color", "tty", "expected"), [
+    (None, "", True, True),
+    (None, "1", True, False),
+    (None, "", False, False),
+    (True, "1", False, True),
+    (False, "", True, False),
+])
+def test_colour_follows_the_flag_then_no_color_then_the_terminal(
+        monkeypatch: pytest.MonkeyPatch, flag: bool | None, no_color: str, tty: bool, expected: bool) -> None:
+    monkeypatch.setenv("NO_COLOR", no_color)
+    monkeypatch.setattr("sys.stdout", _Terminal() if tty else io.StringIO())
+    assert use_colour(flag) is expected
+
+
+def test_diff_color_and_no_color(small: Path) -> None:
+    (small / "m.txt").write_text(SMALL.replace("Eka", "Toka"), encoding="utf-8")
+    code, coloured, _ = run("diff", "l.txt", "m.txt", "--color", env={"NO_COLOR": "1"})
+    assert code == 1 and "\x1b[" in coloured
+    code, plain, _ = run("diff", "l.txt", "m.txt", "--no-color")
+    assert code == 1 and plain == click.unstyle(coloured)
+
+
+def test_short_and_long_version() -> None:
+    assert run("-V") == run("--version") == (0, f"hankkeet, version {__version__}\n", "")
+
+
+def test_diff_quiet_prints_nothing_and_tells_by_status(small: Path) -> None:
+    (small / "m.txt").write_text(SMALL.replace("Eka", "Toka"), encoding="utf-8")
+    assert run("diff", "-q", "l.txt", "m.txt") == (1, "", "")
+    assert run("diff", "--quiet", "l.txt", "l.txt") == (0, "", "")
+
+
+def test_dataset_quiet_prints_nothing(tmp_path: Path) -> None:
+    assert run("dataset", str(LISTING), "--into", str(tmp_path / "d"), "-q") == (0, "", "")
+    assert (tmp_path / "d" / "index.csv").is_file()
+
+
+def test_extract_quiet_hides_the_progress_bar(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hankkeet.cli, "_stderr_is_terminal", lambda: True)
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    _, _, err = run("extract", "l.txt", "m.txt", "--out", "many")
+    assert "extracting" in err
+    _, _, err = run("extract", "l.txt", "m.txt", "--out", "many", "-q")
+    assert "extracting" not in err
+
+
+def test_diff_reads_an_extract_output_folder(small: Path) -> None:
+    assert run("diff", "out", "l.txt") == (0, "0 added, 0 removed, 0 renamed, 0 changed, 0 ended since out\n", "")
+
+
+def test_several_inputs_remove_the_files_of_an_earlier_single_input_run(small: Path) -> None:
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    (small / "out" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code, _, err = run("extract", "l.txt", "m.txt", "--out", "out", "-q")
+    assert code == 0, err
+    assert sorted(p.name for p in (small / "out").iterdir()) == ["l", "m", "notes.txt"]
+    assert err.splitlines()[-1] == ("removed from out/ the files of an earlier single-input run: hankkeet.yaml, "
+                                    "projects.csv, partners.csv, contacts.csv, datapackage.json")
+
+
+def test_several_inputs_leave_a_file_hankkeet_did_not_write_and_say_so(small: Path) -> None:
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    (small / "out" / "projects.csv").write_text("my,own\n", encoding="utf-8")
+    code, _, err = run("extract", "l.txt", "m.txt", "--out", "out", "-q")
+    assert code == 0, err
+    assert (small / "out" / "projects.csv").read_text(encoding="utf-8") == "my,own\n"
+    assert not (small / "out" / "hankkeet.yaml").exists()
+    assert err.splitlines()[-1] == "left alone in out/ (not written by hankkeet, and not current): projects.csv"
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 projects"), (1, "1 project"), (2, "2 projects")])
+def test_plural(count: int, expected: str) -> None:
+    assert hankkeet.cli.plural(count, "project") == expected
+
+
+def test_normalize_skips_a_header_only_when_asked() -> None:
+    given = b"raw\nLahden\n"
+    code, out, _ = run("normalize", "-", "--format", "json", input=given)
+    assert code == 0 and [r["input"] for r in json.loads(out)] == ["raw", "Lahden"]
+    code, out, _ = run("normalize", "-", "--skip-header", "--format", "json", input=given)
+    assert code == 0 and [(r["input"], r["code"]) for r in json.loads(out)] == [("Lahden", "398")]
+
+
+def test_skip_header_without_standard_input_is_refused() -> None:
+    assert run("normalize", "Lahti", "--skip-header") == (
+        2, "", "Error: --skip-header skips the first line of standard input; give - as a NAME\n")
+
+
+def test_the_normalize_help_example_works_as_written(small: Path) -> None:
+    """The example pipes the raw column of partners.csv (the third) into normalize, header skipped."""
+    assert PARTNER_COLUMNS[2] == "raw"
+    (small / "bin").mkdir()
+    wrapper = small / "bin" / "hankkeet"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hankkeet "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    assert run("extract", "l.txt", "--out", "data/out", "-q")[0] == 0
+    example = next(line.strip() for line in main.commands["normalize"].help.splitlines()  # type: ignore[union-attr]
+                   if line.strip().startswith("cut "))
+    env = {**os.environ, "PATH": f"{small / 'bin'}:{os.environ['PATH']}",
+           "PYTHONPATH": str(Path(hankkeet.__file__).parent.parent)}
+    done = subprocess.run(["sh", "-c", example], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [(r["input"], r["code"], r["method"]) for r in json.loads(done.stdout)] == [
+        ("Lapinahti", "402", "fuzzy")]
