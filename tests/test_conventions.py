@@ -160,7 +160,24 @@ def test_several_inputs_remove_the_files_of_an_earlier_single_input_run(small: P
     assert code == 0, err
     assert sorted(p.name for p in (small / "out").iterdir()) == ["l", "m", "notes.txt"]
     assert err.splitlines()[-1] == ("removed from out/ the files of an earlier single-input run: hankkeet.yaml, "
-                                    "projects.csv, partners.csv, contacts.csv, datapackage.json")
+                                    "projects.csv, partners.csv, contacts.csv, participants.csv, "
+                                    "municipalities.csv, datapackage.json, hankkeet.sqlite")
+
+
+def test_several_inputs_leave_a_database_hankkeet_did_not_write(small: Path) -> None:
+    """A hankkeet.sqlite without hankkeet's application_id is someone else's: kept, and named as not current."""
+    import sqlite3
+
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    (small / "out" / "hankkeet.sqlite").unlink()
+    with sqlite3.connect(small / "out" / "hankkeet.sqlite") as connection:
+        connection.execute("CREATE TABLE mine (x)")
+    connection.close()
+    before = (small / "out" / "hankkeet.sqlite").read_bytes()
+    code, _, err = run("extract", "l.txt", "m.txt", "--out", "out", "-q")
+    assert code == 0, err
+    assert (small / "out" / "hankkeet.sqlite").read_bytes() == before
+    assert err.splitlines()[-1] == "left alone in out/ (not written by hankkeet, and not current): hankkeet.sqlite"
 
 
 def test_several_inputs_leave_a_file_hankkeet_did_not_write_and_say_so(small: Path) -> None:

@@ -17,7 +17,9 @@ from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SQL_BLOCKS = re.findall(r"^```sql\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+_SQL_SECTION = README[README.index("### SQL over the outputs"):]
+_SQL_SECTION = _SQL_SECTION[:_SQL_SECTION.index("\n## ")]
+DUCKDB_VIEWS, *SQL_BLOCKS = re.findall(r"^```sql\n(.*?)^```", _SQL_SECTION, flags=re.MULTILINE | re.DOTALL)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -101,6 +103,23 @@ EXPECTED = [
 def test_the_readme_queries(db: sqlite3.Connection, index: int, expected: list[tuple[object, ...]]) -> None:
     assert len(SQL_BLOCKS) == len(EXPECTED)
     assert db.execute(SQL_BLOCKS[index]).fetchall() == expected
+
+
+@pytest.mark.parametrize(("index", "expected"), list(enumerate(EXPECTED)))
+def test_the_readme_queries_in_duckdb_over_the_csvs(seed_out: Path, index: int,
+                                                     expected: list[tuple[object, ...]],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's DuckDB views over the CSVs (codes as text), then the same query: the same answer."""
+    import duckdb
+
+    assert DUCKDB_VIEWS.startswith("-- DuckDB\n")
+    monkeypatch.chdir(seed_out)
+    connection = duckdb.connect()
+    try:
+        connection.execute(DUCKDB_VIEWS)
+        assert connection.execute(SQL_BLOCKS[index]).fetchall() == expected
+    finally:
+        connection.close()
 
 
 def test_espoo_count_by_hand(db: sqlite3.Connection) -> None:
