@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from conftest import LISTING, ROOT
 
 import hankkeet.database
+import hankkeet.tables
 from hankkeet.cli import main
 from hankkeet.database import write_database
 from hankkeet.model import Release
@@ -179,3 +180,13 @@ def test_an_sqlite_error_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     code, err = run("extract", str(LISTING), "--out", str(out), "-q")
     assert code == 2 and err.startswith(f"Error: cannot write to {out}: SQLite: "), err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_row_that_refers_to_nothing_is_refused(tmp_path: Path, release: Release, gazetteer: Gazetteer,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The foreign keys are checked once after the rows are in: a municipality missing from its table fails."""
+    monkeypatch.setattr(hankkeet.tables, "used_codes", lambda release: ["091"])
+    path = tmp_path / "h.sqlite"
+    path.touch()
+    with pytest.raises(OSError, match="refers to a project or municipality"):
+        write_database(path, release, gazetteer.municipalities)

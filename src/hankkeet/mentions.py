@@ -58,6 +58,8 @@ _WORD = regex.compile(r"(?<![\p{L}\p{N}-])\p{Lu}\p{L}*(?:-\p{L}+)*(?![\p{L}\p{N}
 _NEXT_WORD = regex.compile(r"\s+(\p{L}[\p{L}-]*)")
 #: A word of a proper name: capitalised, the rest in lower case (``Sanomat``; not an abbreviation like ``VM``).
 _PROPER_WORD = regex.compile(r"\p{Lu}\p{Ll}+")
+#: A capitalised word right before a name, as in a person's name (``Anna Salo``) or a service's (``Oma Järvenpää``).
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{N}-])(\p{Lu}\p{L}*(?:-\p{L}+)*) $")
 #: What may stand before the first word of a sentence: a full stop and a space, an opening quote, a bullet.
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:])[\s\"'”“«»(\-–—•*]*$")
 
@@ -127,8 +129,29 @@ def _municipality_forms(m: Municipality) -> Iterator[tuple[str, Form]]:
             yield m.name_sv + "s", Form(m.code, "swedish", "genitive")
 
 
-def form_index(gazetteer: Gazetteer) -> dict[str, Form]:
-    """Every form of every municipality by its key; a form two municipalities share belongs to neither."""
+class Forms:
+    """Every form of every municipality by its key, and a memo of the words already looked up (a listing repeats
+    its capitalised words; the memo is bounded, so a hostile input cannot grow it without end)."""
+
+    MEMO_SIZE = 65536
+
+    def __init__(self, by_key: dict[str, Form]) -> None:
+        self.by_key = by_key
+        self._memo: dict[str, Form | None] = {}
+
+    def find(self, word: str) -> Form | None:
+        """The form a written word is, or None."""
+        try:
+            return self._memo[word]
+        except KeyError:
+            form = self.by_key.get(key(word))
+            if len(self._memo) < self.MEMO_SIZE:
+                self._memo[word] = form
+            return form
+
+
+def form_index(gazetteer: Gazetteer) -> Forms:
+    """Every form of every municipality; a form two municipalities share belongs to neither."""
     index: dict[str, Form] = {}
     shared: set[str] = set()
     for m in gazetteer.municipalities.values():
@@ -137,7 +160,7 @@ def form_index(gazetteer: Gazetteer) -> dict[str, Form]:
             if k in index and index[k].code != form.code:
                 shared.add(k)
             index.setdefault(k, form)
-    return {k: form for k, form in index.items() if k not in shared}
+    return Forms({k: form for k, form in index.items() if k not in shared})
 
 
 @dataclass(frozen=True)
@@ -150,10 +173,10 @@ class Hit:
     end: int
 
 
-def _hits(text: str, index: Mapping[str, Form]) -> list[Hit]:
+def _hits(text: str, index: Forms) -> list[Hit]:
     hits = []
     for match in _WORD.finditer(text):
-        form = index.get(key(match.group()))
+        form = index.find(match.group())
         if form is not None:
             hits.append(Hit(match.group(), form, match.start(), match.end()))
     return hits
@@ -175,8 +198,9 @@ def _in_list(run: list[Hit]) -> bool:
     return len(run) >= 2 and any(h.form.code not in AMBIGUOUS for h in run)
 
 
-def _sentence_start(text: str, hit: Hit) -> bool:
-    return _SENTENCE_START.search(text[: hit.start]) is not None
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (or the line)."""
+    return _SENTENCE_START.search(text, 0, start) is not None
 
 
 def _names_something_else(text: str, hit: Hit, listed: bool) -> bool:
@@ -193,20 +217,29 @@ def _names_something_else(text: str, hit: Hit, listed: bool) -> bool:
     return _ORGANISATION_WORD.fullmatch(word) is not None or (not listed and _PROPER_WORD.fullmatch(word) is not None)
 
 
-def _ambiguity(text: str, hit: Hit, listed: bool) -> str | None:
-    """Why an ambiguous name is not read as the municipality here, or None when the evidence suffices."""
+def _ambiguity(text: str, hit: Hit, listed: bool, index: Forms) -> str | None:
+    """Why a name is not read as the municipality here, or None when the evidence suffices: a capitalised word
+    before it that is not a place (``Lotta Kokkola``), or an ambiguous name without a list or a case only a place
+    takes."""
     entry = AMBIGUOUS.get(hit.form.code)
+    before = _NAME_BEFORE.search(text, 0, hit.start)
+    if before is not None and index.find(before.group(1)) is None:
+        # A word that opens a sentence is capitalised anyway (``Sekä Mäntsälä että Porvoo``): there only a name
+        # that is also a first name or a common word, in the nominative, is held back (``Anna Salo kertoi``).
+        opens = _sentence_start(text, before.start(1))
+        if not opens or (entry is not None and hit.form.case == "nominative"):
+            return f"it follows {before.group(1)!r} as in a person's or a service's name"
     if entry is None or listed:
         return None
     kind, reason = entry
     if kind == "person" and hit.form.case not in PLACE_ONLY_CASES:
         return reason
-    if kind == "noun" and _sentence_start(text, hit):
+    if kind == "noun" and _sentence_start(text, hit.start):
         return reason
     return None
 
 
-def line_mentions(line: Line, known: frozenset[str], index: Mapping[str, Form],
+def line_mentions(line: Line, known: frozenset[str], index: Forms,
                   gazetteer: Gazetteer) -> tuple[list[Mention], list[Diagnostic]]:
     """The mentions on one description line (none of the ``known`` codes), and a warning for each ambiguous name
     left unread."""
@@ -220,7 +253,7 @@ def line_mentions(line: Line, known: frozenset[str], index: Mapping[str, Form],
         for hit in run:
             if hit.form.code in known:
                 continue
-            why = _ambiguity(text, hit, listed)
+            why = _ambiguity(text, hit, listed, index)
             if why is not None:
                 name = gazetteer.municipalities[hit.form.code].name_fi
                 problems.append(Diagnostic("ambiguous-mention", line.number, f"{hit.word!r} may name {name} "
@@ -231,7 +264,7 @@ def line_mentions(line: Line, known: frozenset[str], index: Mapping[str, Form],
     return found, problems
 
 
-def find_mentions(lines: Iterable[Line], known: frozenset[str], index: Mapping[str, Form],
+def find_mentions(lines: Iterable[Line], known: frozenset[str], index: Forms,
                   gazetteer: Gazetteer) -> tuple[tuple[Mention, ...], list[Diagnostic]]:
     """Each municipality the lines name, once, at its first line; none of the ``known`` codes (lead, partners)."""
     mentions: dict[str, Mention] = {}
@@ -254,7 +287,9 @@ def known_codes(project: Project) -> frozenset[str]:
     return frozenset(codes)
 
 
-def add_mentions(project: Project, lines: Iterable[Line], index: Mapping[str, Form], gazetteer: Gazetteer) -> Project:
+def add_mentions(project: Project, lines: Iterable[Line], index: Forms, gazetteer: Gazetteer) -> Project:
     """The project with its mentions filled in and a warning for each ambiguous name it left unread."""
     mentions, problems = find_mentions(lines, known_codes(project), index, gazetteer)
+    if not mentions and not problems:
+        return project
     return replace(project, mentions=mentions, diagnostics=project.diagnostics + tuple(problems))

@@ -84,12 +84,27 @@ def project_participants(project: Project, reference: Mapping[str, Municipality]
     return out
 
 
+_last: tuple[Release, Mapping[str, Municipality], list[Participant]] | None = None
+
+
 def participants(release: Release, reference: Mapping[str, Municipality]) -> list[Participant]:
-    """The participants of every project, in file order."""
-    return [p for project in release.projects for p in project_participants(project, reference)]
+    """The participants of every project, in file order (for the CSV table and the database: made once)."""
+    global _last
+    if _last is not None and _last[0] is release and _last[1] is reference:
+        return _last[2]
+    found = [p for project in release.projects for p in project_participants(project, reference)]
+    _last = (release, reference, found)
+    return found
 
 
-def used_codes(release: Release, reference: Mapping[str, Municipality]) -> list[str]:
-    """Every municipality code the tables of a release use, sorted: every lead, partner and contact code is a
-    participant's code (the participants merge only rows with the same code)."""
-    return sorted({p.code for p in participants(release, reference) if p.code is not None})
+def used_codes(release: Release) -> list[str]:
+    """Every municipality code the tables of a release use, sorted: those of the leads, partners (and members),
+    contacts and mentions, which are the participants' codes."""
+    codes: set[str | None] = set()
+    for project in release.projects:
+        codes.add(project.lead.code if project.lead is not None else None)
+        codes.update(p.place.code for p in project.partners)
+        codes.update(c.place.code for c in project.contacts if c.place is not None)
+        codes.update(m.place.code for m in project.mentions)
+    codes.discard(None)
+    return sorted(code for code in codes if code is not None)

@@ -117,7 +117,7 @@ def _participant_rows(release: Release, reference: Reference) -> Iterator[list[s
 
 
 def _municipality_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
-    for code in used_codes(release, reference):
+    for code in used_codes(release):
         m = reference[code]
         yield [m.code, m.name_fi, m.name_sv, m.region_code, m.region_fi]
 
