@@ -224,3 +224,8 @@ def test_the_normalize_help_example_works_as_written(small: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert [(r["input"], r["code"], r["method"]) for r in json.loads(done.stdout)] == [
         ("Lapinahti", "402", "fuzzy")]
+
+
+def test_normalize_quiet_prints_nothing_and_strict_still_tells() -> None:
+    assert run("normalize", "-q", "--strict", "Porvoon kaupunki/Borgå stad") == (0, "", "")
+    assert run("normalize", "-q", "--strict", "Lahti", "Atlantis") == (1, "", "")

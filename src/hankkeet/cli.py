@@ -285,10 +285,12 @@ def _run_all(tasks: list[Task], jobs: int, quiet: bool = False) -> list[Done]:
               help="text: an aligned table for people; json: a list of objects for scripts.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a name gets no municipality code.")
 @click.option("--skip-header", is_flag=True, help="With -: the first line of standard input is a header; skip it.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print nothing; with --strict only the exit status tells whether every name resolved.")
 @overrides_option
 @max_bytes_option
-def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_header: bool, overrides: Path | None,
-                      max_bytes: int) -> None:
+def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_header: bool, quiet: bool,
+                      overrides: Path | None, max_bytes: int) -> None:
     """Show how place names resolve to municipalities, and why.
 
     Give names as arguments, or - to read one name per line from standard input
@@ -302,6 +304,7 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_heade
     Examples:
       hankkeet normalize Lahden "Pargas stad" Lapinahti "Lapin liitto"
       cut -d, -f3 data/out/partners.csv | hankkeet normalize - --skip-header --format json
+      hankkeet normalize -q --strict "Porvoon kaupunki/Borgå stad" && echo resolves
     """
     if skip_header and "-" not in names:
         raise InputError("--skip-header skips the first line of standard input; give - as a NAME")
@@ -310,7 +313,8 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_heade
     from hankkeet.output import render_json, render_table
 
     places = resolve_names(given, load_gazetteer(overrides, max_bytes))
-    click.echo(render_json(given, places) if fmt == "json" else render_table(given, places), nl=fmt == "json")
+    if not quiet:
+        click.echo(render_json(given, places) if fmt == "json" else render_table(given, places), nl=fmt == "json")
     if strict and any(p is not None and p.code is None and p.kind not in ORGANISATION_KINDS for p in places):
         sys.exit(1)
 
