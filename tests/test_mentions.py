@@ -32,6 +32,10 @@ def read(text: str, gazetteer: Gazetteer, known: frozenset[str] = frozenset()) -
                                     "Kaustiselta", "Kaustiselle", "Kaustiseen"]),
         ("Tampere", "Tampereen", ["Tampere", "Tampereen", "Tampereessa", "Tampereesta", "Tampereella",
                                   "Tampereelta", "Tampereelle"]),
+        ("Rovaniemi", "Rovaniemen", ["Rovaniemi", "Rovaniemen", "Rovaniemessä", "Rovaniemestä", "Rovaniemellä",
+                                     "Rovaniemeltä", "Rovaniemelle", "Rovaniemeen"]),  # a compound: front
+        ("Orivesi", "Oriveden", ["Orivesi", "Oriveden", "Orivedessä", "Orivedestä", "Orivedellä", "Orivedeltä",
+                                 "Orivedelle"]),  # its illative, Oriveteen, is not derived
         ("Virrat", "Virtain", ["Virrat", "Virtain"]),  # a plural name: its locatives (Virroilla) are not derived
     ],
 )
@@ -71,10 +75,30 @@ def test_forms_in_text(text: str, expected: list[tuple[str, str, str]], gazettee
         "Juttu julkaistiin Helsingin Sanomissa.",  # a proper name
         "Palvelut tuotiin uuteen Lempäälä-taloon.",  # a compound
         "Toteutetaan digitaalista Kouvolaa.",  # a partitive: not in the table of forms
+        "Hankkeen vaihe II alkoi keväällä.",  # a Roman numeral in capitals, not Ii
+        "Sähkön toimitti Pori Energia Oy.",  # a company's name, two words
+        "Arvioinnin teki Tampereen teknillinen yliopisto.",  # an adjective before the organisation word
     ],
 )
 def test_names_that_are_not_mentions(text: str, gazetteer: Gazetteer) -> None:
     assert read(text, gazetteer) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # only the genitive items before the organisation word name it; the others are places
+        ("Hanke toteutettiin Espoossa, Vantaalla ja Jyväskylän yliopistossa.",
+         [("Espoossa", "049", "inflected"), ("Vantaalla", "092", "inflected")]),
+        ("Tutkimus tehtiin Porissa, Tampereen ja Jyväskylän yliopistoissa.", [("Porissa", "609", "inflected")]),
+        ("Tampereen kaupungin kirjasto avasi palvelun.", [("Tampereen", "837", "inflected")]),  # its own library
+        # inside a list a capitalised word after the last item does not make it a proper name
+        ("Yhteistyö Akaan, Jyväskylän ja Porin Digitiimien kanssa.",
+         [("Akaan", "020", "inflected"), ("Jyväskylän", "179", "inflected"), ("Porin", "609", "inflected")]),
+    ],
+)
+def test_an_organisation_after_a_list(text: str, expected: list[tuple[str, str, str]], gazetteer: Gazetteer) -> None:
+    assert read(text, gazetteer) == (expected, [])
 
 
 def test_lower_case_is_no_name(gazetteer: Gazetteer) -> None:
@@ -103,6 +127,14 @@ def test_lower_case_is_no_name(gazetteer: Gazetteer) -> None:
         ("Sekä Mäntsälä että Porvoo päättivät niin.",
          [("Mäntsälä", "505", "exact"), ("Porvoo", "638", "exact")], []),
         ("Hankkeessa Kokkola kehitti mallin.", [("Kokkola", "272", "exact")], []),
+        ("Hankkeen vetäjä Simo esitteli tulokset.", [], ["ambiguous-mention"]),  # first names
+        ("Kiitos Loviisalle ja Inarille.", [], ["ambiguous-mention", "ambiguous-mention"]),
+        ("Yhteistyössä Nokian kanssa.", [], ["ambiguous-mention"]),  # a company
+        ("Palvelin sijaitsee Nokiassa.", [("Nokiassa", "536", "inflected")], []),  # a case only a place takes
+        ("Kotka on lintu.", [], ["ambiguous-mention"]),  # a common word at a sentence's start
+        ("Mukana olivat Kotka, Simo, Nokia ja Espoo.",  # a list of places, one of them unambiguous
+         [("Kotka", "285", "exact"), ("Simo", "751", "exact"), ("Nokia", "536", "exact"), ("Espoo", "049", "exact")],
+         []),
     ],
 )
 def test_ambiguous_names(text: str, expected: list[tuple[str, str, str]], warnings: list[str],

@@ -17,6 +17,7 @@ from hankkeet.inputs import (
     InputError,
     encoding_option,
     extract_one,
+    input_label,
     input_names,
     load_gazetteer,
     max_bytes_option,
@@ -82,8 +83,9 @@ def main() -> None:
 def _exit_on_drift(problems: list[str], report: str = "") -> None:
     if problems:
         click.echo(report + "\n".join(printable(p) for p in problems), err=True)
+        them = "it" if len(problems) == 1 else "them"
         click.echo(f"{plural(len(problems), 'file')} {'differs' if len(problems) == 1 else 'differ'} from a fresh "
-                   "run; regenerate them and commit the result", err=True)
+                   f"run; regenerate {them} and commit the result", err=True)
         sys.exit(1)
     click.echo("up to date", err=True)
 
@@ -153,7 +155,7 @@ def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: 
       hankkeet extract listing.txt --out - --format csv --table partners > partners.csv
     """
     names = input_names(inputs)
-    _check_stream_options(names, out, fmt, table, check, excel)
+    _check_stream_options(names, bool(inputs), out, fmt, table, check, excel)
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
     GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
@@ -171,15 +173,16 @@ def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: 
         sys.exit(1)
 
 
-def _check_stream_options(names: list[str], out: Path, fmt: str | None, table: str | None, check: bool,
-                          excel: bool) -> None:
+def _check_stream_options(names: list[str], given: bool, out: Path, fmt: str | None, table: str | None,
+                          check: bool, excel: bool) -> None:
     """Refuse options that make no sense together, before anything is read."""
     if out != STDOUT:
         if fmt is not None or table is not None:
             raise InputError("--format and --table choose what --out - writes; a folder gets every file")
         return
     if len(names) != 1:
-        raise InputError(f"--out - writes one stream: give one INPUT, not {len(names)}")
+        found = "" if given else " (data/raw/ holds several)"
+        raise InputError(f"--out - writes one stream: give one INPUT, not {len(names)}{found}")
     if check:
         raise InputError("--check compares the files in a folder; it cannot be used with --out -")
     if table is not None and fmt != "csv":
@@ -190,11 +193,15 @@ def _check_stream_options(names: list[str], out: Path, fmt: str | None, table: s
 
 def _folders(names: list[str]) -> list[str]:
     """The output folder of each input inside OUT: none for one input, one per input name for several."""
-    from hankkeet.files import folder_name
+    from hankkeet.files import SINGLE_INPUT_FILES, folder_name
 
     folders = [folder_name(n) for n in names] if len(names) > 1 else [""]
     if len(set(folders)) != len(folders):
         raise InputError("two inputs have the same file name; give them distinct names")
+    for name, folder in zip(names, folders, strict=True):
+        if folder in SINGLE_INPUT_FILES:  # its folder would take the place of an output file of one input
+            raise InputError(f"{input_label(name)}: its output folder would be named {folder}, like an output "
+                             "file; rename the input")
     return folders
 
 
@@ -220,7 +227,14 @@ def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None
     from hankkeet.transaction import describe_leftovers
 
     done = _run_all(tasks, jobs, quiet)
-    _exit_on_drift([problem for d in done for problem in d.problems] + describe_leftovers(out))
+    problems = [problem for d in done for problem in d.problems]
+    if len(tasks) > 1:  # a fresh run of several inputs removes the files of an earlier single-input run
+        from hankkeet.files import single_input_files
+
+        ours, others = single_input_files(out)
+        problems += [f"not current (a fresh run removes it): {(out / name).as_posix()}" for name in ours]
+        problems += [f"not current (not written by hankkeet): {(out / name).as_posix()}" for name in others]
+    _exit_on_drift(problems + describe_leftovers(out))
 
 
 def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> bool:

@@ -145,6 +145,8 @@ def same_database(path: Path, release: Release, reference: Reference) -> bool:
     try:
         build(fresh, release, reference)
         expected = contents(fresh)
+    except sqlite3.Error as err:  # the same failure a run would meet (no FTS5, say): one line, as for a write
+        raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
     finally:
         fresh.close()
     try:

@@ -74,28 +74,22 @@ def stream_text(release: Release, reference: Reference, fmt: str, table: str = "
     return as_text(_table_writer(release, reference, f"{table}.csv", excel))
 
 
-def _first_line(path: Path) -> str:
-    """The first line of a regular file, without a BOM ('' for a link, a folder or an unreadable file)."""
+def _head(path: Path, size: int) -> bytes:
+    """The first bytes of a regular file (none for a link, a folder or an unreadable file)."""
     if path.is_symlink() or not path.is_file():
-        return ""
+        return b""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return handle.readline(4096).rstrip("\r\n")
-    except (OSError, UnicodeDecodeError):
-        return ""
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
 
 
 def _is_our_database(path: Path) -> bool:
     """Whether a regular file is an SQLite database with hankkeet's application id (header bytes 68-71)."""
     from hankkeet.database import APPLICATION_ID
 
-    if path.is_symlink() or not path.is_file():
-        return False
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(72)
-    except OSError:
-        return False
+    head = _head(path, 72)
     return head[:16] == b"SQLite format 3\0" and head[68:72] == APPLICATION_ID.to_bytes(4, "big")
 
 
@@ -103,19 +97,23 @@ def _written_by_hankkeet(path: Path) -> bool:
     """Whether a top-level output file starts the way hankkeet writes it (its own header or name)."""
     if path.name == "hankkeet.sqlite":
         return _is_our_database(path)
-    first = _first_line(path)
+    head = _head(path, 4096).decode("utf-8-sig", "replace")
+    first = head.split("\n", 1)[0].rstrip("\r")
     if path.name == "hankkeet.yaml":
-        return first == "generator:" and "name: hankkeet" in path.read_text(encoding="utf-8", errors="replace")[:64]
+        return first == "generator:" and "name: hankkeet" in head[:64]
     if path.name == "datapackage.json":
-        return first == "{" and '"name": "hankkeet"' in path.read_text(encoding="utf-8", errors="replace")[:64]
+        return first == "{" and '"name": "hankkeet"' in head[:64]
     columns = TABLES[path.name][0]
     return first in (",".join(columns), ";".join(columns))
 
 
+#: The files one input writes into OUT (several inputs write them into OUT/<input>/ instead).
+SINGLE_INPUT_FILES = ("hankkeet.yaml", *TABLES, "datapackage.json", "hankkeet.sqlite")
+
+
 def single_input_files(out: Path) -> tuple[list[str], list[str]]:
     """The top-level outputs of an earlier single-input run in ``out``: those hankkeet wrote, and the others."""
-    names = ["hankkeet.yaml", *TABLES, "datapackage.json", "hankkeet.sqlite"]
-    present = [name for name in names if (out / name).exists() or (out / name).is_symlink()]
+    present = [name for name in SINGLE_INPUT_FILES if (out / name).exists() or (out / name).is_symlink()]
     ours = [name for name in present if _written_by_hankkeet(out / name)]
     return ours, [name for name in present if name not in ours]
 

@@ -23,17 +23,30 @@ LOCATIVE_CASES = (
     ("inessive", "ssa", "ssä"), ("elative", "sta", "stä"), ("adessive", "lla", "llä"),
     ("ablative", "lta", "ltä"), ("allative", "lle", "lle"),
 )
+#: Last words of compound names that hold only the neutral vowels e and i (they take front-vowel endings).
+FRONT_COMPOUND_ENDS = ("niemi", "vesi")
 #: Cases a person's name does not take (``Sallassa`` is a place; a person is ``Sallalla``, ``Sallalle``).
 PLACE_ONLY_CASES = frozenset({"inessive", "elative", "illative"})
 
-#: Names of municipalities that are also everyday first names or common words (a small, documented list; none of
-#: them is ambiguous in the seed listing, where each stands mid-sentence or in a list). Such a word is a mention
-#: only in a list with another municipality, or (for a person's name) in a case only a place takes, or (for a
-#: common word) written with a capital inside a sentence.
+#: Names of municipalities that are also everyday first names, companies or common words (a small, documented
+#: list; none of them is ambiguous in the seed listing, where each stands mid-sentence or in a list). Such a word
+#: is a mention only in a list with another municipality, or (for a person's or a company's name) in a case only a
+#: place takes, or (for a common word) written with a capital inside a sentence.
 AMBIGUOUS: Mapping[str, tuple[str, str]] = {
     "732": ("person", "Salla is a woman's first name"),
     "202": ("person", "Kaarina is a woman's first name"),
     "019": ("person", "Aura is a woman's first name and a common noun (a plough)"),
+    "148": ("person", "Inari is a woman's first name"),
+    "434": ("person", "Loviisa is a woman's first name"),
+    "751": ("person", "Simo is a man's first name"),
+    "304": ("person", "Kustavi is a man's first name"),
+    "536": ("person", "Nokia is a company"),
+    "309": ("person", "Outokumpu is a company"),
+    "680": ("person", "Raisio is a company"),
+    "285": ("noun", "kotka is an eagle"),
+    "915": ("noun", "varkaus is a theft"),
+    "273": ("noun", "kolari is a crash"),
+    "217": ("noun", "kannus is a spur"),
     "398": ("noun", "lahti is a bay"),
     "284": ("noun", "koski is a rapid"),
     "734": ("noun", "salo is a wooded wilderness"),
@@ -51,11 +64,16 @@ _ORGANISATION_WORD = regex.compile(
 )
 #: A word after a name that makes it part of a company's or an association's name (``Monetra Oulu Oy``).
 _COMPANY_TOKEN = regex.compile(r"(?:Oy|Oyj|Ab|Abp|Ltd|ry|rf)\b")
+#: The municipality's own head word (``Tampereen kaupungin kirjasto`` is the city's library, a mention).
+_OWN_HEAD = regex.compile(r"kaupun|kunn|kunt|stad|kommun")
 _CONJUNCTION = r"(?:ja|sekä|och|samt|tai|eller)"
 #: What stands between two items of one list: a comma, a semicolon, a conjunction.
 _LIST_GAP = regex.compile(rf"\s*(?:[,;]\s*(?:{_CONJUNCTION}\s+)?|\s+{_CONJUNCTION}\s+)")
-_WORD = regex.compile(r"(?<![\p{L}\p{N}-])\p{Lu}\p{L}*(?:-\p{L}+)*(?![\p{L}\p{N}-])")
-_NEXT_WORD = regex.compile(r"\s+(\p{L}[\p{L}-]*)")
+#: A capitalised word (a capital, then lower case: ``II`` and ``KUNTA`` are no names).
+_WORD = regex.compile(r"(?<![\p{L}\p{N}-])\p{Lu}\p{Ll}*(?:-\p{L}\p{Ll}*)*(?![\p{L}\p{N}-])")
+#: The next two words after a name (``Jyväskylän yliopisto``, ``Tampereen teknillinen yliopisto``,
+#: ``Pori Energia Oy``).
+_NEXT_WORDS = regex.compile(r"\s+(\p{L}[\p{L}-]*)(?:\s+(\p{L}[\p{L}-]*))?")
 #: A word of a proper name: capitalised, the rest in lower case (``Sanomat``; not an abbreviation like ``VM``).
 _PROPER_WORD = regex.compile(r"\p{Lu}\p{Ll}+")
 #: A capitalised word right before a name, as in a person's name (``Anna Salo``) or a service's (``Oma Järvenpää``).
@@ -98,7 +116,9 @@ def finnish_forms(name: str, genitive: str) -> Iterator[tuple[str, str]]:
     if name.endswith("t"):
         return  # a plural name (Virrat, Virtain) takes plural locatives (Virroilla) the genitive does not show
     stem = _locative_stem(name, genitive)
-    back = _back(stem)
+    # A compound takes the harmony of its last word: -niemi and -vesi have only neutral vowels, so front ones
+    # (Rovaniemellä, Orivedellä) whatever the first word holds.
+    back = _back(stem) and not name.endswith(FRONT_COMPOUND_ENDS)
     for case, back_suffix, front_suffix in LOCATIVE_CASES:
         yield stem + (back_suffix if back else front_suffix), case
     yield from _illative_forms(name, genitive, stem, back)
@@ -112,7 +132,8 @@ def _illative_forms(name: str, genitive: str, stem: str, back: bool) -> Iterator
         long_vowel = name[-2:-1] == name[-1:]
         yield name + ("seen" if long_vowel else name[-1] + "n"), "illative"
         yield name + ("na" if back else "nä"), "essive"
-    elif name.endswith("i") and genitive.endswith("en"):  # Lahti/Lahden: Lahteen; Iisalmi/Iisalmen: Iisalmeen
+    elif name.endswith("i") and genitive.endswith("en") and not name.endswith("si"):
+        # Lahti/Lahden: Lahteen; Iisalmi/Iisalmen: Iisalmeen (not -vesi/-veden, whose illative is -veteen)
         yield name[:-1] + "een", "illative"
 
 
@@ -204,17 +225,21 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 def _names_something_else(text: str, hit: Hit, listed: bool) -> bool:
-    """A name that is part of another's: ``Monetra Oulu Oy``, ``Jyväskylän yliopisto``, ``Oulun seudun``, and
-    for a genitive standing alone, ``Helsingin Sanomat``. For a list, the word after its last item decides."""
-    following = _NEXT_WORD.match(text, hit.end)
+    """A name that is part of another's: ``Monetra Oulu Oy``, ``Pori Energia Oy``, ``Jyväskylän yliopisto``,
+    ``Tampereen teknillinen yliopisto``, ``Oulun seudun``, and for a genitive standing alone, ``Helsingin
+    Sanomat``. The municipality's own ``kaupungin``/``kunnan`` keeps it the municipality."""
+    following = _NEXT_WORDS.match(text, hit.end)
     if following is None:
         return False
-    word = following.group(1)
-    if _COMPANY_TOKEN.fullmatch(word):
+    word, then = following.group(1), following.group(2) or ""
+    if _COMPANY_TOKEN.fullmatch(word) or (_PROPER_WORD.fullmatch(word) and _COMPANY_TOKEN.fullmatch(then)):
         return True
     if hit.form.case != "genitive":
         return False
-    return _ORGANISATION_WORD.fullmatch(word) is not None or (not listed and _PROPER_WORD.fullmatch(word) is not None)
+    if _ORGANISATION_WORD.fullmatch(word) or (word.islower() and not _OWN_HEAD.match(word)
+                                              and _ORGANISATION_WORD.fullmatch(then)):
+        return True
+    return not listed and _PROPER_WORD.fullmatch(word) is not None
 
 
 def _ambiguity(text: str, hit: Hit, listed: bool, index: Forms) -> str | None:
@@ -249,7 +274,11 @@ def line_mentions(line: Line, known: frozenset[str], index: Forms,
     for run in _lists(text, _hits(text, index)):
         listed = _in_list(run)
         if _names_something_else(text, run[-1], listed):
-            continue  # "Tampereen ja Jyväskylän yliopistot": the whole list names organisations
+            # The last item names an organisation, and so do the genitives just before it ("Tampereen ja
+            # Jyväskylän yliopistot"); the items before those are places ("Espoossa ja Jyväskylän yliopistossa").
+            run = run[:-1]
+            while run and run[-1].form.case == "genitive":
+                run = run[:-1]
         for hit in run:
             if hit.form.code in known:
                 continue

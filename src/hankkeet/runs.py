@@ -109,6 +109,8 @@ def run_task(task: Task) -> Done:
                 done.problems.extend(stale_files(files, set()))
             except UnreadableOutput as err:
                 raise InputError(str(err.strerror)) from None
+            except OSError as err:
+                raise InputError(f"cannot check {printable(final.as_posix())}: {err.strerror}") from None
             return done
         for path, writer in release_files(release, Path(task.folder), gazetteer.municipalities, task.excel,
                                           task.sqlite).items():
