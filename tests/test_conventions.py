@@ -159,7 +159,8 @@ def test_several_inputs_remove_the_files_of_an_earlier_single_input_run(small: P
     code, _, err = run("extract", "l.txt", "m.txt", "--out", "out", "-q")
     assert code == 0, err
     assert sorted(p.name for p in (small / "out").iterdir()) == ["l", "m", "notes.txt"]
-    assert err.splitlines()[-1] == ("removed from out/ the files of an earlier single-input run: hankkeet.yaml, "
+    assert err.splitlines()[-1] == ("removed from out/ the files of an earlier run that this one does not write: "
+                                    "hankkeet.yaml, "
                                     "projects.csv, partners.csv, contacts.csv, participants.csv, "
                                     "municipalities.csv, datapackage.json, hankkeet.sqlite")
 
@@ -229,3 +230,48 @@ def test_the_normalize_help_example_works_as_written(small: Path) -> None:
 def test_normalize_quiet_prints_nothing_and_strict_still_tells() -> None:
     assert run("normalize", "-q", "--strict", "Porvoon kaupunki/Borgå stad") == (0, "", "")
     assert run("normalize", "-q", "--strict", "Lahti", "Atlantis") == (1, "", "")
+
+
+def test_an_input_whose_folder_would_be_named_like_an_output_is_refused(small: Path) -> None:
+    (small / "projects.csv.txt").write_text(SMALL, encoding="utf-8")
+    before = sorted(p.name for p in (small / "out").iterdir())
+    code, _, err = run("extract", "projects.csv.txt", "l.txt", "--out", "out")
+    assert code == 2
+    assert err == ("Error: projects.csv.txt: its output folder would be named projects.csv, like an output file; "
+                   "rename the input\n")
+    assert sorted(p.name for p in (small / "out").iterdir()) == before
+
+
+def test_check_of_several_inputs_names_what_a_run_would_remove(small: Path) -> None:
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    assert run("extract", "l.txt", "m.txt", "--out", "out", "-q")[0] == 0  # removes the single-input files
+    assert run("extract", "l.txt", "--out", "out", "-q")[0] == 0  # writes them again
+    code, _, err = run("extract", "l.txt", "m.txt", "--out", "out", "--check")
+    assert code == 1
+    assert "not current (a fresh run removes it): out/projects.csv" in err.splitlines()
+
+
+def test_no_sqlite_removes_the_database_of_an_earlier_run(small: Path) -> None:
+    assert (small / "out" / "hankkeet.sqlite").is_file()
+    code, _, err = run("extract", "l.txt", "--out", "out", "--no-sqlite", "--check")
+    assert code == 1 and "not current (a fresh run removes it): out/hankkeet.sqlite" in err.splitlines()
+    code, _, err = run("extract", "l.txt", "--out", "out", "--no-sqlite", "-q")
+    assert code == 0, err
+    assert not (small / "out" / "hankkeet.sqlite").exists()
+    assert err.splitlines()[-1] == ("removed from out/ the files of an earlier run that this one does not write: "
+                                    "hankkeet.sqlite")
+    assert run("extract", "l.txt", "--out", "out", "--no-sqlite", "--check")[0] == 0
+
+
+@pytest.mark.parametrize("journal", ["hankkeet.sqlite-journal", "hankkeet.sqlite-wal", "hankkeet.sqlite-shm"])
+def test_an_sqlite_journal_beside_the_database_is_refused(small: Path, journal: str) -> None:
+    """A journal left by a client would be replayed onto the new database and damage it."""
+    (small / "out" / journal).write_bytes(b"a journal")
+    before = {p.name: p.read_bytes() for p in (small / "out").iterdir()}
+    code, _, err = run("extract", "l.txt", "--out", "out")
+    assert code == 2
+    assert err == (f"Error: out/{journal}: an SQLite journal beside the database (a client has it open, or died "
+                   "while writing); close the client or remove the journal, then run again (nothing was written)\n")
+    assert {p.name: p.read_bytes() for p in (small / "out").iterdir()} == before
+    code, _, err = run("extract", "l.txt", "--out", "out", "--check")
+    assert code == 1 and f"SQLite journal beside the database: out/{journal}" in err.splitlines()

@@ -226,28 +226,32 @@ def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None
     """extract --check: compare what a fresh run would write with OUT; exit 1 when they differ."""
     from hankkeet.transaction import describe_leftovers
 
+    from hankkeet.files import database_journals, outdated_files
+
     done = _run_all(tasks, jobs, quiet)
     problems = [problem for d in done for problem in d.problems]
-    if len(tasks) > 1:  # a fresh run of several inputs removes the files of an earlier single-input run
-        from hankkeet.files import single_input_files
-
-        ours, others = single_input_files(out)
-        problems += [f"not current (a fresh run removes it): {(out / name).as_posix()}" for name in ours]
-        problems += [f"not current (not written by hankkeet): {(out / name).as_posix()}" for name in others]
+    ours, _ = outdated_files(out, [t.folder for t in tasks], tasks[0].sqlite)  # others are left alone
+    problems += [f"not current (a fresh run removes it): {(out / name).as_posix()}" for name in ours]
+    problems += [f"SQLite journal beside the database: {(out / name).as_posix()}"
+                 for name in database_journals(out, [t.folder for t in tasks])]
     _exit_on_drift(problems + describe_leftovers(out))
 
 
 def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> bool:
     """Write every input's files into OUT as one commit; print warnings and summaries; True if any warning."""
-    from hankkeet.files import single_input_files
+    from hankkeet.files import database_journals, outdated_files
 
     removed: list[str] = []
     kept: list[str] = []
+    folders = [t.folder for t in tasks]
 
-    def removals() -> list[str]:  # decided under the lock: an earlier single-input run's files in OUT
-        if len(tasks) == 1:
-            return []
-        ours, others = single_input_files(out)
+    def removals() -> list[str]:  # decided under the lock, before anything changes
+        journals = database_journals(out, folders)
+        if journals:
+            raise InputError(f"{printable((out / journals[0]).as_posix())}: an SQLite journal beside the database "
+                             "(a client has it open, or died while writing); close the client or remove the "
+                             "journal, then run again (nothing was written)")
+        ours, others = outdated_files(out, folders, tasks[0].sqlite)
         removed.extend(ours)
         kept.extend(others)
         return ours
@@ -262,8 +266,8 @@ def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> 
         click.echo(d.summary, err=True)
     folder = printable(out.as_posix())
     if removed:
-        click.echo(f"removed from {folder}/ the files of an earlier single-input run: {', '.join(removed)}",
-                   err=True)
+        click.echo(f"removed from {folder}/ the files of an earlier run that this one does not write: "
+                   f"{', '.join(removed)}", err=True)
     if kept:
         click.echo(f"left alone in {folder}/ (not written by hankkeet, and not current): {', '.join(kept)}",
                    err=True)

@@ -149,13 +149,18 @@ def same_database(path: Path, release: Release, reference: Reference) -> bool:
         raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
     finally:
         fresh.close()
+    # A copy in memory, where the full-text index can be checked against the projects' texts (its rows alone do
+    # not show a damaged index, and the file itself is opened read-only, so the check cannot run there).
+    copy = sqlite3.connect(":memory:")
     try:
         on_disk = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        return contents(on_disk) == expected
-    except sqlite3.DatabaseError:  # not a database, or a damaged one
+        try:
+            on_disk.backup(copy)
+        finally:
+            on_disk.close()
+        copy.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")
+        return contents(copy) == expected
+    except sqlite3.Error:  # not a database, a damaged one, or one without our tables
         return False
     finally:
-        on_disk.close()
+        copy.close()

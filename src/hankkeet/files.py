@@ -111,11 +111,33 @@ def _written_by_hankkeet(path: Path) -> bool:
 SINGLE_INPUT_FILES = ("hankkeet.yaml", *TABLES, "datapackage.json", "hankkeet.sqlite")
 
 
-def single_input_files(out: Path) -> tuple[list[str], list[str]]:
-    """The top-level outputs of an earlier single-input run in ``out``: those hankkeet wrote, and the others."""
-    present = [name for name in SINGLE_INPUT_FILES if (out / name).exists() or (out / name).is_symlink()]
-    ours = [name for name in present if _written_by_hankkeet(out / name)]
-    return ours, [name for name in present if name not in ours]
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def outdated_files(out: Path, folders: list[str], sqlite: bool) -> tuple[list[str], list[str]]:
+    """Files of earlier runs in ``out`` that a run with these per-input ``folders`` would leave looking current
+    (names relative to ``out``): those hankkeet wrote, which the run removes, and the others, which it names.
+
+    With several inputs, the top-level outputs of a single-input run; with ``--no-sqlite``, a database.
+    """
+    names = [name for name in SINGLE_INPUT_FILES if _present(out / name)] if folders != [""] else []
+    if not sqlite:
+        names += [name for name in (f"{folder}/hankkeet.sqlite".lstrip("/") for folder in folders)
+                  if _present(out / name) and name not in names]
+    ours = [name for name in names if _written_by_hankkeet(out / name)]
+    return ours, [name for name in names if name not in ours]
+
+
+#: The files SQLite keeps beside a database it is writing; a new database beside them would be damaged by them.
+DATABASE_JOURNALS = ("hankkeet.sqlite-journal", "hankkeet.sqlite-wal", "hankkeet.sqlite-shm")
+
+
+def database_journals(out: Path, folders: list[str]) -> list[str]:
+    """The SQLite journals beside the databases of ``out`` (names relative to it): a client holds the database
+    open, or died while writing it."""
+    return [name for folder in folders for journal in DATABASE_JOURNALS
+            if _present(out / (name := f"{folder}/{journal}".lstrip("/")))]
 
 
 def stale_files(files: Mapping[Path, Output], extra: set[Path]) -> list[str]:
