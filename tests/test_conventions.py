@@ -275,3 +275,38 @@ def test_an_sqlite_journal_beside_the_database_is_refused(small: Path, journal: 
     assert {p.name: p.read_bytes() for p in (small / "out").iterdir()} == before
     code, _, err = run("extract", "l.txt", "--out", "out", "--check")
     assert code == 1 and f"SQLite journal beside the database: out/{journal}" in err.splitlines()
+
+
+@pytest.mark.parametrize("args", [["extract", "l.txt", "--out", "-"], ["normalize", "Espoo"],
+                                  ["diff", "l.txt", "l.txt"], ["--version"]])
+@pytest.mark.parametrize(("stdout", "reason"), [("closed", "standard output is closed"),
+                                                ("/dev/full", "No space left on device")])
+def test_data_that_cannot_reach_standard_output_is_exit_2(small: Path, args: list[str], stdout: str,
+                                                          reason: str) -> None:
+    """A closed standard output (>&-) or a full disk: one line and exit 2, never success or a traceback."""
+    command = [sys.executable, "-c", "from hankkeet.__main__ import run; run()", *args]
+    if stdout == "closed":
+        done = subprocess.run(command, stdout=None, stderr=subprocess.PIPE, text=True, close_fds=True,
+                              preexec_fn=lambda: os.close(1))
+    else:
+        with open(stdout, "w") as full:
+            done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == f"Error: cannot write to standard output: {reason}"
+    assert "Traceback" not in done.stderr
+
+
+def test_extract_into_a_folder_needs_no_standard_output(small: Path) -> None:
+    command = [sys.executable, "-c", "from hankkeet.__main__ import run; run()", "extract", "l.txt", "--out", "o2"]
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 0, done.stderr
+    assert (small / "o2" / "hankkeet.yaml").is_file()
+
+
+@pytest.mark.parametrize("option", [["extract", "l.txt", "--out"], ["dataset", "l.txt", "--into"]])
+def test_an_empty_folder_name_is_refused(small: Path, option: list[str]) -> None:
+    """An unset shell variable (--out "$DIR") must not write into the current folder."""
+    before = sorted(p.name for p in small.iterdir())
+    code, _, err = run(*option, "")
+    assert code == 2 and err.splitlines()[-1].endswith("an empty name; give a folder (. for the current one)")
+    assert sorted(p.name for p in small.iterdir()) == before

@@ -59,6 +59,19 @@ Exit status:
   128+N  ended by signal N (130: Ctrl-C)"""
 
 
+class _Folder(click.Path):
+    """A folder to write into; an empty name (``--out ''``, often an unset shell variable) is refused rather than
+    taken as the current folder."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+        if value == "":
+            self.fail("an empty name; give a folder (. for the current one)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FOLDER = _Folder(file_okay=False, path_type=Path)
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EXIT_CODES,
@@ -115,7 +128,7 @@ def _cannot_write(folder: Path, err: OSError) -> InputError:
 
 @main.command("extract", epilog=EXIT_CODES)
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+@click.option("--out", "out", type=FOLDER, default=DEFAULT_OUT,
               show_default=True, help="Folder for hankkeet.yaml and the CSV tables; - writes one stream to "
               "standard output (see --format).")
 @click.option("--format", "fmt", type=click.Choice(STREAM_FORMATS), default=None,
@@ -339,7 +352,7 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_heade
 
 @main.command("dataset", epilog=EXIT_CODES)
 @click.argument("inputs", nargs=-1, metavar="[INPUT]")
-@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("hankkeet"),
+@click.option("--into", type=FOLDER, default=Path("hankkeet"),
               show_default=True, help="The dataset folder: one <id>.yaml per project and index.csv.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and show the diff if the folder is out of date.")
 @click.option("--force", is_flag=True,
