@@ -53,7 +53,7 @@ def test_out_dash_json_is_the_same_record(small: Path) -> None:
     assert json.loads(out) == yaml.safe_load((small / "out" / "hankkeet.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("table", ["projects", "partners", "contacts"])
+@pytest.mark.parametrize("table", ["projects", "partners", "contacts", "participants", "municipalities"])
 def test_out_dash_csv_writes_one_table_byte_for_byte(small: Path, table: str) -> None:
     result = CliRunner().invoke(main, ["extract", "l.txt", "--out", "-", "--format", "csv", "--table", table])
     assert result.exit_code == 0, result.stderr
@@ -310,3 +310,45 @@ def test_an_empty_folder_name_is_refused(small: Path, option: list[str]) -> None
     code, _, err = run(*option, "")
     assert code == 2 and err.splitlines()[-1].endswith("an empty name; give a folder (. for the current one)")
     assert sorted(p.name for p in small.iterdir()) == before
+
+
+def test_several_inputs_remove_excel_tables_of_an_earlier_run(small: Path) -> None:
+    """The ';' header of --excel tables (after a BOM) is hankkeet's too."""
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    assert run("extract", "l.txt", "--out", "xl", "--excel", "-q")[0] == 0
+    assert (small / "xl" / "projects.csv").read_bytes().startswith("\ufeffid;".encode())
+    code, _, err = run("extract", "l.txt", "m.txt", "--out", "xl", "-q")
+    assert code == 0, err
+    assert sorted(p.name for p in (small / "xl").iterdir()) == ["l", "m"]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("hankkeet.yaml", "generator:\n  name: mytool\n"),  # the first line alone does not make it hankkeet's
+    ("hankkeet.yaml", "notes:\n  name: hankkeet\n"),
+    ("datapackage.json", '{\n  "name": "mine"\n}\n'),
+])
+def test_several_inputs_leave_files_that_only_look_like_hankkeets(small: Path, name: str, text: str) -> None:
+    (small / "m.txt").write_text(SMALL, encoding="utf-8")
+    (small / "out" / name).write_text(text, encoding="utf-8")
+    code, _, err = run("extract", "l.txt", "m.txt", "--out", "out", "-q")
+    assert code == 0, err
+    assert (small / "out" / name).read_text(encoding="utf-8") == text
+    assert err.splitlines()[-1] == f"left alone in out/ (not written by hankkeet, and not current): {name}"
+
+
+def test_normalize_and_diff_take_the_encoding_their_hint_names(small: Path) -> None:
+    """Both say "try --encoding cp1252" for a cp1252 input, so both must take it."""
+    code, _, err = run("normalize", "-", input="Espoo\nHämeenlinna\n".encode("cp1252"))
+    assert code == 2 and "--encoding cp1252" in err
+    code, out, err = run("normalize", "-", "--encoding", "cp1252", "--format", "json",
+                         input="Espoo\nHämeenlinna\n".encode("cp1252"))
+    assert code == 0, err
+    assert [r["code"] for r in json.loads(out)] == ["049", "109"]
+    (small / "old.txt").write_bytes(SMALL.encode("utf-8"))
+    new = SMALL.replace("Eka", "Eka ja Äkä")
+    (small / "new.txt").write_bytes(new.encode("cp1252"))
+    (small / "new-utf8.txt").write_bytes(new.encode("utf-8"))
+    assert run("diff", "old.txt", "new.txt")[0] == 2
+    expected = run("diff", "old.txt", "new-utf8.txt")
+    assert expected[0] == 1 and expected[1].startswith("0 added, 0 removed, 1 renamed")
+    assert run("diff", "old.txt", "new.txt", "--encoding", "cp1252")[:2] == expected[:2]

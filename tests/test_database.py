@@ -16,6 +16,7 @@ from hankkeet.cli import main
 from hankkeet.database import write_database
 from hankkeet.model import Release
 from hankkeet.municipalities import Gazetteer
+from hankkeet.tables import Source
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 _SQL_SECTION = README[README.index("### SQL over the outputs"):]
@@ -134,7 +135,7 @@ def test_two_writes_are_byte_identical(tmp_path: Path, release: Release, gazette
     paths = [tmp_path / "a.sqlite", tmp_path / "b.sqlite"]
     for path in paths:
         path.touch()
-        write_database(path, release, gazetteer.municipalities)
+        write_database(path, Source(release, gazetteer.municipalities))
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.sqlite", "b.sqlite"]  # no journal left
     connection = sqlite3.connect(paths[0])
@@ -190,7 +191,7 @@ def test_a_row_that_refers_to_nothing_is_refused(tmp_path: Path, release: Releas
     path = tmp_path / "h.sqlite"
     path.touch()
     with pytest.raises(OSError, match="refers to a project or municipality"):
-        write_database(path, release, gazetteer.municipalities)
+        write_database(path, Source(release, gazetteer.municipalities))
 
 
 def test_check_finds_a_damaged_full_text_index(seed_out: Path, tmp_path: Path) -> None:

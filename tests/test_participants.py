@@ -78,6 +78,32 @@ def test_a_contact_at_a_third_municipality_is_a_contact(gazetteer: Gazetteer) ->
         ("lead", "049", 5), ("partner", "091", 3), ("contact", "092", 6)]
 
 
+def test_a_contact_beats_a_mention(gazetteer: Gazetteer) -> None:
+    text = ("Yhteinen hanke\nKehitystyö tehtiin Vantaalla ja Tampereella.\nMuut kunnat: Helsinki\nLisätietoja\n"
+            "Anna Laine, Espoo\nBertta Berg, Vantaa\n")
+    (project,) = extract(text, gazetteer, file="x.txt").projects
+    assert [(p.role, p.code, p.line) for p in project_participants(project, gazetteer.municipalities)] == [
+        ("lead", "049", 5), ("partner", "091", 3), ("contact", "092", 6), ("mentioned", "837", 2)]
+
+
+def test_an_organisation_written_twice_is_one_participant(gazetteer: Gazetteer) -> None:
+    """The lead's organisation with a full stop and other case, and the same partner: one row, the lead."""
+    text = "Yhteinen hanke\nKuvaus.\nMuut kunnat: Lapin liitto, Kemi\nLisätietoja\nMatti Mäki, Lapin Liitto.\n"
+    (project,) = extract(text, gazetteer, file="x.txt").projects
+    rows = [(p.role, p.code, p.raw) for p in project_participants(project, gazetteer.municipalities)]
+    assert rows == [("lead", None, "Lapin Liitto."), ("partner", "240", "Kemi")]
+
+
+def test_an_alias_in_brackets_is_no_member(gazetteer: Gazetteer) -> None:
+    text = ("Yhteinen hanke\nKuvaus.\nMuut kunnat: Keski-Uudenmaan sote-kuntayhtymä (Keusote), Kerava\n"
+            "Lisätietoja\nAnna Laine, Espoo\n")
+    (project,) = extract(text, gazetteer, file="x.txt").projects
+    roles = [(p.role, p.code, p.raw, p.member_of) for p in project_participants(project, gazetteer.municipalities)]
+    assert roles == [("lead", "049", "Espoo", None),
+                     ("partner", None, "Keski-Uudenmaan sote-kuntayhtymä", None),
+                     ("partner", None, "Keusote", None), ("partner", "245", "Kerava", None)]
+
+
 def test_a_mention_is_the_weakest_role(gazetteer: Gazetteer) -> None:
     text = "Yhteinen hanke\nKuvaus, jossa Tampere ja Vantaa.\nMuut kunnat: Helsinki\nLisätietoja\nAnna Laine, Espoo\n"
     (project,) = extract(text, gazetteer, file="x.txt").projects
@@ -93,8 +119,18 @@ def test_one_row_per_project_and_participant(release: Release, gazetteer: Gazett
     assert len(keys) == len(set(keys))
     assert {p.role for p in rows} <= set(ROLES)
     assert all(p.raw for p in rows if p.code is None)  # an organisation or unmatched place keeps its text
-    counts = {role: sum(p.role == role for p in rows) for role in ROLES[:-1]}  # mentions: filled in elsewhere
-    assert counts == {"lead": 141, "partner": 377, "member": 3, "contact": 0}
+    # Derived another way: a lead for each project with one (one has none: "lead-unknown"), a partner row for
+    # each distinct partner entry outside brackets that is not the lead, the three KuusSote members (lines 1-5),
+    # no contact elsewhere (every contact's place is the lead or a partner), and every mention.
+    leads = [p for p in release.projects if p.lead is not None and (p.lead.code or p.lead.organisation)]
+    assert len(release.projects) - len(leads) == 1
+    lead_ids = {p.id: {p.lead.code} if p.lead is not None and p.lead.code else set() for p in release.projects}
+    partner_keys = {(p.id, x.place.code or x.place.raw.casefold()) for p in release.projects for x in p.partners
+                    if x.member_of is None and x.place.code not in lead_ids[p.id]}
+    lead_organisations = {(p.id, p.lead.organisation.casefold()) for p in leads if p.lead and p.lead.organisation}
+    counts = {role: sum(p.role == role for p in rows) for role in ROLES}
+    assert counts == {"lead": len(leads), "partner": len(partner_keys - lead_organisations), "member": 3,
+                      "contact": 0, "mentioned": sum(len(p.mentions) for p in release.projects)}
     by_project = {p.id: [r for r in rows if r.project_id == p.id] for p in release.projects}
     for project in release.projects:  # strongest role first
         order = [ROLES.index(r.role) for r in by_project[project.id]]

@@ -63,7 +63,8 @@ class _Folder(click.Path):
     """A folder to write into; an empty name (``--out ''``, often an unset shell variable) is refused rather than
     taken as the current folder."""
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+    def convert(self, value: str | os.PathLike[str], param: click.Parameter | None,
+                ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
         if value == "":
             self.fail("an empty name; give a folder (. for the current one)", param, ctx)
         return super().convert(value, param, ctx)
@@ -318,10 +319,11 @@ def _run_all(tasks: list[Task], jobs: int, quiet: bool = False) -> list[Done]:
 @click.option("--skip-header", is_flag=True, help="With -: the first line of standard input is a header; skip it.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print nothing; with --strict only the exit status tells whether every name resolved.")
+@encoding_option
 @overrides_option
 @max_bytes_option
 def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_header: bool, quiet: bool,
-                      overrides: Path | None, max_bytes: int) -> None:
+                      encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
     """Show how place names resolve to municipalities, and why.
 
     Give names as arguments, or - to read one name per line from standard input
@@ -339,7 +341,7 @@ def normalize_command(names: tuple[str, ...], fmt: str, strict: bool, skip_heade
     """
     if skip_header and "-" not in names:
         raise InputError("--skip-header skips the first line of standard input; give - as a NAME")
-    given = [n for name in names for n in (stdin_lines(max_bytes)[skip_header:] if name == "-" else [name])]
+    given = [n for name in names for n in (stdin_lines(max_bytes, encoding)[skip_header:] if name == "-" else [name])]
     from hankkeet.municipalities import resolve_names
     from hankkeet.output import render_json, render_table
 
@@ -453,7 +455,8 @@ def _dataset_texts(paths: list[Path], max_bytes: int) -> dict[str, str]:
     return {path.as_posix(): decode(read_input(str(path), max_bytes)) for path in paths}
 
 
-def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:
+def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES,
+               encoding: str | None = None) -> list[dict[str, Any]]:
     """Project records from a dataset folder, an extract output folder or its hankkeet.yaml, or a raw listing."""
     from hankkeet.diff import records_from_dataset, records_from_release_yaml
     from hankkeet.output import dataset_record
@@ -475,7 +478,7 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
         raise InputError(f"{name}: {err}") from None
     except YamlInputError as err:  # names the file itself, and the line or field
         raise InputError(str(err)) from None
-    return [dataset_record(p) for p in extract_one(name, gazetteer, None, max_bytes).projects]
+    return [dataset_record(p) for p in extract_one(name, gazetteer, encoding, max_bytes).projects]
 
 
 @main.command("diff", epilog=EXIT_CODES)
@@ -486,10 +489,11 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
 @click.option("--color/--no-color", "color", default=None,
               help="Colour the text output, or not  [default: on a terminal, unless NO_COLOR is set]")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit status tells (like diff -q).")
+@encoding_option
 @overrides_option
 @max_bytes_option
-def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, overrides: Path | None,
-                 max_bytes: int) -> None:
+def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, encoding: str | None,
+                 overrides: Path | None, max_bytes: int) -> None:
     """Compare two releases: added, removed, renamed and changed projects.
 
     OLD and NEW are each a hankkeet.yaml, a folder extract wrote (holding
@@ -507,7 +511,8 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
     from hankkeet.diff import compare, render_json, render_markdown, render_text
 
     gazetteer = load_gazetteer(overrides, max_bytes)
-    comparison = compare(_load_side(old, gazetteer, max_bytes), _load_side(new, gazetteer, max_bytes))
+    comparison = compare(_load_side(old, gazetteer, max_bytes, encoding),
+                         _load_side(new, gazetteer, max_bytes, encoding))
     if quiet:
         sys.exit(0 if comparison.equal else 1)
     if fmt == "json":

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hankkeet.model import Release
 from hankkeet.schema import Table, tables
-from hankkeet.tables import TABLES, Reference
+from hankkeet.tables import TABLES, Source
 
 PAGE_SIZE = 4096
 #: ``PRAGMA application_id`` of hankkeet's databases ("hank"), at bytes 68-71 of the file: how a later run knows
@@ -67,9 +66,9 @@ def _value(field: dict[str, Any], cell: str) -> object:
     return cell
 
 
-def _rows(table: Table, release: Release, reference: Reference) -> Iterator[list[object]]:
+def _rows(table: Table, source: Source) -> Iterator[list[object]]:
     _, rows = TABLES[f"{table.name}.csv"]
-    for cells in rows(release, reference):
+    for cells in rows(source):
         yield [_value(field, cell) for field, cell in zip(table.fields, cells, strict=True)]
 
 
@@ -82,7 +81,7 @@ def _in_dependency_order(schemas: tuple[Table, ...]) -> list[Table]:
     return done
 
 
-def build(connection: sqlite3.Connection, release: Release, reference: Reference) -> None:
+def build(connection: sqlite3.Connection, source: Source) -> None:
     """Create and fill every table, its indexes and the full-text index; then check every foreign key (once,
     for all rows, rather than row by row)."""
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -95,7 +94,7 @@ def build(connection: sqlite3.Connection, release: Release, reference: Reference
             connection.execute(create_table(table))
         for table in _in_dependency_order(schemas):
             marks = ", ".join("?" * len(table.fields))
-            connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", _rows(table, release, reference))
+            connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", _rows(table, source))
         for table in schemas:
             for statement in create_indexes(table):
                 connection.execute(statement)
@@ -107,7 +106,7 @@ def build(connection: sqlite3.Connection, release: Release, reference: Reference
         raise sqlite3.IntegrityError("a row refers to a project or municipality the database does not hold")
 
 
-def write_database(path: Path, release: Release, reference: Reference) -> None:
+def write_database(path: Path, source: Source) -> None:
     """Fill the empty file at ``path`` with the database of a release (the caller creates and syncs it).
 
     An SQLite error (a full disk reads ``database or disk is full``) is raised as OSError, as any write error.
@@ -117,7 +116,7 @@ def write_database(path: Path, release: Release, reference: Reference) -> None:
     except sqlite3.Error as err:
         raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
     try:
-        build(connection, release, reference)
+        build(connection, source)
     except sqlite3.Error as err:
         raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
     finally:
@@ -139,11 +138,11 @@ def contents(connection: sqlite3.Connection) -> list[object]:
     return found
 
 
-def same_database(path: Path, release: Release, reference: Reference) -> bool:
+def same_database(path: Path, source: Source) -> bool:
     """Does the database file at ``path`` hold what ``write_database`` would write (schema and rows)?"""
     fresh = sqlite3.connect(":memory:")
     try:
-        build(fresh, release, reference)
+        build(fresh, source)
         expected = contents(fresh)
     except sqlite3.Error as err:  # the same failure a run would meet (no FTS5, say): one line, as for a write
         raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None

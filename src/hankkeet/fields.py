@@ -49,7 +49,10 @@ def _partners(tokens: list[Token], gazetteer: Gazetteer) -> list[Partner]:
                 owner = merged if owner is previous else owner
                 partners[-1] = merged
                 continue
-            member_of = owner.place.raw if in_brackets and owner and owner.place.kind == "organisation" else None
+            # A municipality in brackets after an organisation is its member; other bracketed text (an alias,
+            # ``Keski-Uudenmaan sote-kuntayhtymä (Keusote)``) is no member.
+            member = in_brackets and owner is not None and owner.place.kind == "organisation" and place.code is not None
+            member_of = owner.place.raw if member and owner is not None else None
             partners.append(Partner(place, token.line.number, member_of))
             if not in_brackets:
                 owner = partners[-1]
@@ -150,8 +153,8 @@ def lead_from_contact(contacts: list[Contact]) -> Lead | None:
         return None
     place = first.place
     if place.code is not None and place.kind in ("municipality", "former-municipality"):
-        return Lead(place.name, place.code, place.region)
-    return Lead(None, None, None, organisation=first.organisation)
+        return Lead(place.name, place.code, place.region, place=place, line=first.line)
+    return Lead(None, None, None, organisation=first.organisation, place=place, line=first.line)
 
 
 def title_text_of(token: Token) -> str:

@@ -12,7 +12,7 @@ from hankkeet.model import Release
 from hankkeet.output import release_record, to_yaml, write_yaml
 from hankkeet.printable import printable_json
 from hankkeet.schema import datapackage
-from hankkeet.tables import INDEX_COLUMNS, TABLES, Reference, as_text, write_table
+from hankkeet.tables import INDEX_COLUMNS, TABLES, Reference, Source, as_text, write_table
 from hankkeet.transaction import PROJECT_FILE, Output, PathWriter, Writer, text_writer
 
 
@@ -24,19 +24,18 @@ class ForeignFiles(Exception):
     """The dataset folder holds files hankkeet did not write; it will not remove or replace them."""
 
 
-def _table_writer(release: Release, reference: Reference, name: str, excel: bool) -> Writer:
+def _table_writer(source: Source, name: str, excel: bool) -> Writer:
     columns, rows = TABLES[name]
 
     def write(handle: TextIO) -> None:
-        write_table(columns, rows(release, reference), handle, excel)
+        write_table(columns, rows(source), handle, excel)
     return write
 
 
-def _database_writer(release: Release, reference: Reference) -> PathWriter:
+def _database_writer(source: Source) -> PathWriter:
     from hankkeet.database import same_database, write_database
 
-    return PathWriter(lambda path: write_database(path, release, reference),
-                      lambda path: same_database(path, release, reference))
+    return PathWriter(lambda path: write_database(path, source), lambda path: same_database(path, source))
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
@@ -55,12 +54,13 @@ def release_files(release: Release, folder: Path, reference: Reference, excel: b
                   sqlite: bool = True) -> dict[Path, Output]:
     """The output files of one release: hankkeet.yaml, the CSV tables, their datapackage.json and (with
     ``sqlite``) hankkeet.sqlite; ``reference`` is the gazetteer's municipalities."""
+    source = Source(release, reference)
     files: dict[Path, Output] = {folder / "hankkeet.yaml": lambda handle: write_yaml(release, handle)}
     for name in TABLES:
-        files[folder / name] = _table_writer(release, reference, name, excel)
+        files[folder / name] = _table_writer(source, name, excel)
     files[folder / "datapackage.json"] = text_writer(datapackage(excel))
     if sqlite:
-        files[folder / "hankkeet.sqlite"] = _database_writer(release, reference)
+        files[folder / "hankkeet.sqlite"] = _database_writer(source)
     return files
 
 
@@ -71,7 +71,7 @@ def stream_text(release: Release, reference: Reference, fmt: str, table: str = "
         return to_yaml(release)
     if fmt == "json":
         return printable_json(json.dumps(release_record(release), ensure_ascii=False, indent=2)) + "\n"
-    return as_text(_table_writer(release, reference, f"{table}.csv", excel))
+    return as_text(_table_writer(Source(release, reference), f"{table}.csv", excel))
 
 
 def _head(path: Path, size: int) -> bytes:

@@ -159,10 +159,10 @@ def input_names(given: Sequence[str]) -> list[str]:
     return found
 
 
-def stdin_lines(max_bytes: int) -> list[str]:
+def stdin_lines(max_bytes: int, encoding: str | None = None) -> list[str]:
     """The lines of standard input as given (not cleaned), for normalize -."""
     try:
-        return raw_lines(decode(read_input("-", max_bytes)))
+        return raw_lines(decode(read_input("-", max_bytes), encoding))
     except SourceError as err:
         raise InputError(f"<stdin>: {err}") from None
 

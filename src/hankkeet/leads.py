@@ -80,7 +80,7 @@ def infer_leads(projects: list[Project], gazetteer: Gazetteer) -> list[Project]:
             diagnostic = Diagnostic("lead-inferred", project.line_start,
                                     f"lead {what} taken from numbering run (project {neighbour.number}. "
                                     f"on line {neighbour.line_start})")
-            lead = replace(lead, source="numbering")
+            lead = replace(lead, source="numbering", place=None, line=None)
         else:
             mentioned = _from_mentions(projects, index, gazetteer)
             if mentioned is None:

@@ -114,6 +114,8 @@ class Lead:
     region: str | None = None
     organisation: str | None = None
     source: str = "contact"  # contact / numbering / mention / none
+    place: Place | None = None  # the contact place it was read from (source "contact"), and that place's line
+    line: int | None = None
 
     @property
     def owner(self) -> str | None:

@@ -37,11 +37,9 @@ def _from_place(project: Project, role: str, place: Place, line: int, member_of:
 
 
 def _lead(project: Project, lead: Lead, reference: Mapping[str, Municipality]) -> Participant:
-    """The applicant: from the contact it was read from, else (numbering, mention) from the reference list."""
-    if lead.source == "contact":
-        first = next((c for c in project.contacts if c.place is not None), None)
-        if first is not None and first.place is not None:
-            return _from_place(project, "lead", first.place, first.line)
+    """The applicant: the contact place it was read from, else (numbering, mention) from the reference list."""
+    if lead.source == "contact" and lead.place is not None and lead.line is not None:
+        return _from_place(project, "lead", lead.place, lead.line)
     if lead.code is None:
         return Participant(project.id, "lead", None, None, None, None, "organisation", lead.source,
                            lead.organisation, None)
@@ -68,8 +66,13 @@ def _candidates(project: Project, reference: Mapping[str, Municipality]) -> Iter
 
 
 def _identity(participant: Participant) -> str:
-    """The same participant: the same code, or without a code the same text (case and spaces aside)."""
-    return participant.code or "raw:" + " ".join((participant.raw or "").split()).casefold()
+    """The same participant: the same code; without one, the same name (a wellbeing services county, written
+    in either language), else the same text (case, spaces and end punctuation aside: ``Lapin liitto.``)."""
+    if participant.code:
+        return participant.code
+    if participant.kind == "wellbeing-county" and participant.name:
+        return "name:" + participant.name
+    return "raw:" + " ".join((participant.raw or "").split()).strip(".,;: ").casefold()
 
 
 def project_participants(project: Project, reference: Mapping[str, Municipality]) -> list[Participant]:
@@ -84,17 +87,9 @@ def project_participants(project: Project, reference: Mapping[str, Municipality]
     return out
 
 
-_last: tuple[Release, Mapping[str, Municipality], list[Participant]] | None = None
-
-
 def participants(release: Release, reference: Mapping[str, Municipality]) -> list[Participant]:
-    """The participants of every project, in file order (for the CSV table and the database: made once)."""
-    global _last
-    if _last is not None and _last[0] is release and _last[1] is reference:
-        return _last[2]
-    found = [p for project in release.projects for p in project_participants(project, reference)]
-    _last = (release, reference, found)
-    return found
+    """The participants of every project, in file order."""
+    return [p for project in release.projects for p in project_participants(project, reference)]
 
 
 def used_codes(release: Release) -> list[str]:

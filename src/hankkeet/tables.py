@@ -4,11 +4,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import partial
+from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, TextIO
 
 from hankkeet.model import Place, Release
-from hankkeet.participants import participants, used_codes
+from hankkeet.participants import Participant, participants, used_codes
 
 if TYPE_CHECKING:  # municipalities.py imports rapidfuzz and regex; only its types are needed here
     from hankkeet.municipalities import Municipality
@@ -71,6 +72,19 @@ def table_text(columns: tuple[str, ...], rows: list[dict[str, object]], excel: b
     return as_text(partial(write_table, columns, cells, excel=excel))
 
 
+@dataclass
+class Source:
+    """What the tables are made from: a release and the municipality reference (the gazetteer's), with the
+    participants, which two tables use (the CSV and the database), made once."""
+
+    release: Release
+    reference: Reference
+
+    @cached_property
+    def participants(self) -> list[Participant]:
+        return participants(self.release, self.reference)
+
+
 def _place_cells(place: Place | None, memo: dict[int, list[str]]) -> list[str]:
     """The PLACE_COLUMNS cells of a place (empty for none); the gazetteer shares Place objects, so memoised."""
     if place is None:
@@ -82,8 +96,8 @@ def _place_cells(place: Place | None, memo: dict[int, list[str]]) -> list[str]:
     return cells
 
 
-def _project_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
-    for p in release.projects:
+def _project_rows(source: Source) -> Iterator[list[str]]:
+    for p in source.release.projects:
         lead = p.lead
         lead_cells = ([lead.name, lead.code, lead.region, lead.organisation, lead.source] if lead is not None
                       else [None] * 5)
@@ -91,40 +105,40 @@ def _project_rows(release: Release, reference: Reference) -> Iterator[list[str]]
                                   len(p.partners), len(p.contacts), p.line_start, p.line_end, p.description)]
 
 
-def _partner_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
+def _partner_rows(source: Source) -> Iterator[list[str]]:
     memo: dict[int, list[str]] = {}
-    for p in release.projects:
+    for p in source.release.projects:
         for position, partner in enumerate(p.partners, start=1):
             yield [p.id, str(position), partner.place.raw, *_place_cells(partner.place, memo), str(partner.line)]
 
 
-def _contact_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
+def _contact_rows(source: Source) -> Iterator[list[str]]:
     memo: dict[int, list[str]] = {}
-    for p in release.projects:
+    for p in source.release.projects:
         for position, contact in enumerate(p.contacts, start=1):
             yield [p.id, str(position), _cell(contact.name), _cell(contact.role), _cell(contact.email),
                    _cell(contact.phone), _cell(contact.organisation),
                    *_place_cells(contact.place, memo), str(contact.line)]
 
 
-def _participant_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
+def _participant_rows(source: Source) -> Iterator[list[str]]:
     project, position = "", 0
-    for row in participants(release, reference):
+    for row in source.participants:
         position = position + 1 if row.project_id == project else 1
         project = row.project_id
         yield [_cell(v) for v in (row.project_id, position, row.role, row.code, row.name, row.name_sv, row.region,
                                   row.kind, row.method, row.raw, row.line, row.member_of)]
 
 
-def _municipality_rows(release: Release, reference: Reference) -> Iterator[list[str]]:
-    for code in used_codes(release):
-        m = reference[code]
+def _municipality_rows(source: Source) -> Iterator[list[str]]:
+    for code in used_codes(source.release):
+        m = source.reference[code]
         yield [m.code, m.name_fi, m.name_sv, m.region_code, m.region_fi]
 
 
-Rows = Callable[[Release, Reference], Iterator[list[str]]]
+Rows = Callable[[Source], Iterator[list[str]]]
 
-#: The tables: file name -> (columns, rows of a release given the municipality reference).
+#: The tables: file name -> (columns, rows made from a release and the municipality reference).
 TABLES: dict[str, tuple[tuple[str, ...], Rows]] = {
     "projects.csv": (PROJECT_COLUMNS, _project_rows),
     "partners.csv": (PARTNER_COLUMNS, _partner_rows),
@@ -146,6 +160,6 @@ def to_csv(release: Release, excel: bool = False, reference: Reference | None = 
 
     ``reference`` is the gazetteer's municipalities; without it, the shipped list.
     """
-    reference = shipped_reference() if reference is None else reference
-    return {name: as_text(partial(write_table, columns, rows(release, reference), excel=excel))
+    source = Source(release, shipped_reference() if reference is None else reference)
+    return {name: as_text(partial(write_table, columns, rows(source), excel=excel))
             for name, (columns, rows) in TABLES.items()}
