@@ -79,7 +79,7 @@ FOLDER = _Folder(file_okay=False, path_type=Path)
 )
 @click.version_option(__version__, "-V", "--version", prog_name="hankkeet")
 def main() -> None:
-    """Turn the Finnish municipal digitalisation project listing into YAML and CSV.
+    """Turn the Finnish municipal digitalisation project listing into YAML, CSV and SQLite.
 
     \b
     Examples:
@@ -151,13 +151,14 @@ def _cannot_write(folder: Path, err: OSError) -> InputError:
 def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: str | None, strict: bool,
                     quiet: bool, check: bool, jobs: int, excel: bool, sqlite: bool, encoding: str | None,
                     overrides: Path | None, max_bytes: int) -> None:
-    """Extract projects from listing files into YAML and CSV.
+    """Extract projects from listing files into YAML, CSV and SQLite.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
     OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv, participants.csv,
-    municipalities.csv, datapackage.json and hankkeet.sqlite; several inputs write each into OUT/<input name without extension>/ (and remove
-    the files of an earlier single-input run from OUT). --out - writes one stream to
-    standard output instead: hankkeet.yaml, or the same as JSON, or one CSV table.
+    municipalities.csv, datapackage.json and hankkeet.sqlite; several inputs write
+    each into OUT/<input name without extension>/ (and remove the files of an
+    earlier single-input run from OUT). --out - writes one stream to standard
+    output instead: hankkeet.yaml, or the same as JSON, or one CSV table.
 
     \b
     Examples:
