@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -70,6 +69,8 @@ def stream_text(release: Release, reference: Reference, fmt: str, table: str = "
     if fmt == "yaml":
         return to_yaml(release)
     if fmt == "json":
+        import json  # only for this stream
+
         return printable_json(json.dumps(release_record(release), ensure_ascii=False, indent=2)) + "\n"
     return as_text(_table_writer(Source(release, reference), f"{table}.csv", excel))
 
