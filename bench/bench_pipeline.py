@@ -24,14 +24,16 @@ from typing import Any
 from hankkeet import extract
 from hankkeet.blocks import segment
 from hankkeet.checks import audit
-from hankkeet.fields import build_project
+from hankkeet.database import write_database
+from hankkeet.fields import build_project, description_lines
 from hankkeet.ids import assign_ids
 from hankkeet.leads import infer_leads
 from hankkeet.lines import classify
+from hankkeet.mentions import add_mentions, form_index
 from hankkeet.municipalities import Gazetteer
 from hankkeet.output import to_yaml
 from hankkeet.source import read
-from hankkeet.tables import to_csv
+from hankkeet.tables import Source, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = ROOT / "data" / "raw" / "kuntien-digihankkeet.txt"
@@ -101,6 +103,20 @@ def _fields(blocks: Any, gazetteer: Gazetteer) -> Any:
     return assign_ids(audit(blocks, projects, gazetteer))
 
 
+def _mentions(blocks: Any, release: Any, gazetteer: Gazetteer) -> Any:
+    """The places named in the descriptions (the pipeline runs this between the leads and the checks)."""
+    forms = form_index(gazetteer)
+    return [add_mentions(p, description_lines(b), forms, gazetteer) for b, p in zip(blocks, release.projects)]
+
+
+def _sqlite(release: Any, gazetteer: Gazetteer) -> None:
+    """hankkeet.sqlite written into a new file, as `extract` writes it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "hankkeet.sqlite")
+        path.touch()
+        write_database(path, Source(release, gazetteer.municipalities))
+
+
 def _time_stages(data: bytes, lines: Any, tokens: Any, blocks: Any, release: Any, warm: Gazetteer,
                  normalise: Callable[[], None], repeats: int) -> dict[str, float]:
     return {
@@ -109,8 +125,10 @@ def _time_stages(data: bytes, lines: Any, tokens: Any, blocks: Any, release: Any
         "segment": median_time(lambda: segment(tokens), repeats),
         "normalise": median_time(normalise, repeats),
         "fields": median_time(lambda: _fields(blocks, warm), repeats),
+        "mentions": median_time(lambda: _mentions(blocks, release, warm), repeats),
         "write YAML": median_time(lambda: to_yaml(release), repeats),
-        "write CSV": median_time(lambda: to_csv(release), repeats),
+        "write CSV": median_time(lambda: to_csv(release, reference=warm.municipalities), repeats),
+        "write SQLite": median_time(lambda: _sqlite(release, warm), repeats),
     }
 
 
