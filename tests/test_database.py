@@ -61,6 +61,8 @@ def test_tables_keys_and_indexes(db: sqlite3.Connection) -> None:
                for (index, *_) in [r[1:] for r in db.execute(f"PRAGMA index_list('{table}')")]
                for (_, _, column) in db.execute(f"PRAGMA index_info('{index}')")}
     assert {(table, column) for table, column, _, _ in references} <= indexed
+    made = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    assert made == {"projects_lead_code", "partners_code", "contacts_municipality_code", "participants_code"}
     assert ("municipalities", "code") in indexed and ("projects", "id") in indexed  # the primary keys
 
 

@@ -153,3 +153,13 @@ def test_participants_and_municipalities_csv(release: Release, gazetteer: Gazett
         | {r["code"] for r in _rows(tables["partners.csv"])} \
         | {r["municipality_code"] for r in _rows(tables["contacts.csv"])}
     assert [m["code"] for m in municipalities] == sorted(used - {""})
+
+
+def test_a_wellbeing_county_in_either_language_is_one_participant(gazetteer: Gazetteer) -> None:
+    """The lead's county written in Finnish and the same county among the partners in Swedish: one row."""
+    text = ("Yhteinen hanke\nKuvaus.\nMuut kunnat: Västra Nylands välfärdsområde, Lohja\nLisätietoja\n"
+            "Anna Laine, Länsi-Uudenmaan hyvinvointialue\n")
+    (project,) = extract(text, gazetteer, file="x.txt").projects
+    rows = [(p.role, p.kind, p.name, p.code) for p in project_participants(project, gazetteer.municipalities)]
+    assert rows[0][0] == "lead" and ("partner", "municipality", "Lohja", "444") in rows
+    assert [r for r in rows if r[1] == "wellbeing-county"] == [rows[0]]

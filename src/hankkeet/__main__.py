@@ -41,10 +41,7 @@ def run() -> None:
     from hankkeet.cli import main
 
     try:
-        try:
-            main()
-        finally:  # what is still buffered must reach its file before the exit status is decided
-            sys.stdout.flush()
+        main()  # click.echo flushes each write, so a failing standard output fails here
     except OSError as err:
         sys.stdout = _ClosedOutput()  # nothing more is written there, not even at shutdown
         print(f"Error: cannot write to standard output: {err.strerror}", file=sys.stderr)

@@ -239,9 +239,8 @@ def _extract_to_stdout(task: Task, fmt: str, table: str, quiet: bool) -> bool:
 
 def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None:
     """extract --check: compare what a fresh run would write with OUT; exit 1 when they differ."""
-    from hankkeet.transaction import describe_leftovers
-
     from hankkeet.files import database_journals, outdated_files
+    from hankkeet.transaction import describe_leftovers
 
     done = _run_all(tasks, jobs, quiet)
     problems = [problem for d in done for problem in d.problems]

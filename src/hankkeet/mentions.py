@@ -1,11 +1,14 @@
-"""Municipalities named in a project's description (``Jyväskylän``, ``Porissa``, ``Vantaalle``), kept apart from partners.
+"""Municipalities named in a project's description (``Jyväskylän``, ``Porissa``, ``Vantaalle``), kept apart from
+partners.
 
 A capitalised word is a mention only when it is a written form of exactly one municipality in force: its Finnish
 name, the genitive from the reference data, a locative case built on the genitive's stem (``Lahden`` ->
 ``Lahdessa``, ``Lahdelta``), an illative or essive where the name does not change its stem (``Pori`` -> ``Poriin``),
 or its Swedish name and genitive. Forms are derived, never guessed: a word the table does not hold is no mention.
-A name that is also a first name or a common word needs more: the context of a list of places, or a case only a
-place takes. The project's lead and partners are never mentioned again, and each municipality once.
+A name that is also a first name, a company or a common word needs more: the context of a list of places, or a case
+only a place takes; a name right after another capitalised word is part of a longer name (``Lotta Kokkola``), and
+one before an organisation word belongs to it (``Jyväskylän yliopisto``). Each such word left unread gets a warning.
+The project's lead and partners are never mentioned again, and each municipality once.
 """
 from __future__ import annotations
 
