@@ -352,3 +352,10 @@ def test_normalize_and_diff_take_the_encoding_their_hint_names(small: Path) -> N
     expected = run("diff", "old.txt", "new-utf8.txt")
     assert expected[0] == 1 and expected[1].startswith("0 added, 0 removed, 1 renamed")
     assert run("diff", "old.txt", "new.txt", "--encoding", "cp1252")[:2] == expected[:2]
+
+
+def test_check_quiet_says_nothing_when_up_to_date(small: Path, tmp_path: Path) -> None:
+    assert run("extract", "l.txt", "--out", "out", "--check", "-q") == (0, "", "")
+    assert run("extract", "l.txt", "--out", "out", "--check") == (0, "", "up to date\n")
+    assert run("dataset", "l.txt", "--into", "d", "-q")[0] == 0
+    assert run("dataset", "l.txt", "--into", "d", "--check", "-q") == (0, "", "")

@@ -94,14 +94,16 @@ def main() -> None:
     """
 
 
-def _exit_on_drift(problems: list[str], report: str = "") -> None:
+def _exit_on_drift(problems: list[str], report: str = "", quiet: bool = False) -> None:
+    """--check: name what differs and exit 1, or say "up to date" (unless quiet) and go on to exit 0."""
     if problems:
         click.echo(report + "\n".join(printable(p) for p in problems), err=True)
         them = "it" if len(problems) == 1 else "them"
         click.echo(f"{plural(len(problems), 'file')} {'differs' if len(problems) == 1 else 'differ'} from a fresh "
                    f"run; regenerate {them} and commit the result", err=True)
         sys.exit(1)
-    click.echo("up to date", err=True)
+    if not quiet:
+        click.echo("up to date", err=True)
 
 
 @contextmanager
@@ -248,7 +250,7 @@ def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None
     problems += [f"not current (a fresh run removes it): {(out / name).as_posix()}" for name in ours]
     problems += [f"SQLite journal beside the database: {(out / name).as_posix()}"
                  for name in database_journals(out, [t.folder for t in tasks])]
-    _exit_on_drift(problems + describe_leftovers(out))
+    _exit_on_drift(problems + describe_leftovers(out), quiet=quiet)
 
 
 def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> bool:
@@ -384,7 +386,7 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
     release = extract_one(one_input(inputs), gazetteer, encoding, max_bytes)
     texts = dataset_files(release)
     if check:
-        _check_dataset(into, texts, release, force, max_bytes)
+        _check_dataset(into, texts, release, force, max_bytes, quiet)
         return
     counts: list[int] = []
 
@@ -407,7 +409,8 @@ def dataset_command(inputs: tuple[str, ...], into: Path, check: bool, force: boo
         click.echo(f"{plural(len(release.projects), 'project')} -> {folder}/ ({gone} removed{left})", err=True)
 
 
-def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: bool, max_bytes: int) -> None:
+def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: bool, max_bytes: int,
+                   quiet: bool = False) -> None:
     """dataset --check: exit 1 with the project-level diff and the files that differ from a fresh run."""
     from hankkeet.diff import compare, records_from_dataset, render_text
     from hankkeet.files import (
@@ -440,7 +443,7 @@ def _check_dataset(into: Path, texts: dict[str, str], release: Release, force: b
         problems = stale_files(files, {into / name for name in gone})
     except UnreadableOutput as err:
         raise InputError(str(err.strerror)) from None
-    _exit_on_drift(problems, report)
+    _exit_on_drift(problems, report, quiet)
 
 
 def use_colour(flag: bool | None) -> bool:
