@@ -43,6 +43,18 @@ CASES: dict[str, tuple[bytes | None, list[str], int, str, list[str]]] = {
     "only contact lines": (b"Anna Aalto, Espoo\nBo Berg, Vantaa\n", [], 0, "1 project", ["missing-title"]),
     "only links": (b"www.example.fi\nHankkeen nettisivut\n", [], 0, "0 projects",
                    ["unassigned-line", "unassigned-line"]),
+    "a PDF": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00", [], 2,
+              "Error: {path}: a PDF document, not a listing; save the page as HTML or text", []),
+    "a Word document": (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ["--encoding", "cp1252"], 2,
+                        "Error: {path}: a Word document (.docx), not a listing; save the page as HTML or text", []),
+    "an RTF document": (b"{\\rtf1\\ansi Hanke\\par}", [], 2,
+                        "Error: {path}: an RTF document, not a listing; save the page as HTML or text", []),
+    "a web page": (b"<!DOCTYPE html><title>x</title><main><h2>Hanke</h2><p>Kuvaus on t&auml;ss&auml;.</p>"
+                   b"<p>Muut kunnat: Lahti<br>Lis&auml;tietoja<br>Anna Aalto, Espoo</p></main>", [], 0, "1 project",
+                   []),
+    "a web page without a listing": (b"<html><body><nav>Etusivu</nav></body></html>", [], 2,
+                                     "Error: {path}: an HTML page without a listing (its main content has no text)",
+                                     []),
 }
 
 

@@ -80,7 +80,8 @@ def test_several_inputs_get_a_folder_each(tmp_path: Path) -> None:
 BAD_INPUTS = {
     "missing": (None, "no such file"),
     "directory": ("dir", "is a directory, not a listing file"),
-    "binary": (b"PK\x03\x04\x00\x00", "binary data (a NUL byte at offset 4), not a text listing"),
+    "binary": (b"\x7fELF\x02\x01\x01\x00", "binary data (a NUL byte at offset 7), not a text listing"),
+    "zip": (b"PK\x03\x04\x00\x00", "a ZIP archive, not a listing; save the page as HTML or text"),
     "latin-1": ("HANKE PÄÄTTYNYT\n".encode("latin-1"),
                 "not valid UTF-8 at byte offset 7; if it was saved from Excel or Windows, try --encoding cp1252"),
 }

@@ -16,6 +16,7 @@ from hankkeet.inputs import (
     DEFAULT_MAX_BYTES,
     InputError,
     encoding_option,
+    extract_listing,
     extract_one,
     input_label,
     input_names,
@@ -147,13 +148,19 @@ def _cannot_write(folder: Path, err: OSError) -> InputError:
               help="CSVs for Excel: UTF-8 with BOM, ';' separator, formula-like cells neutralised.")
 @click.option("--sqlite/--no-sqlite", default=True, show_default=True,
               help="Also write hankkeet.sqlite: the tables with keys, indexes and full-text search.")
+@click.option("--save-text", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write the text the line numbers refer to (of a web page: its text rendition). One INPUT.")
 @encoding_option
 @overrides_option
 @max_bytes_option
 def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: str | None, strict: bool,
-                    quiet: bool, check: bool, jobs: int, excel: bool, sqlite: bool, encoding: str | None,
-                    overrides: Path | None, max_bytes: int) -> None:
+                    quiet: bool, check: bool, jobs: int, excel: bool, sqlite: bool, save_text: Path | None,
+                    encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
     """Extract projects from listing files into YAML, CSV and SQLite.
+
+    An INPUT is a text listing or a saved web page (HTML, found by its content),
+    whose main content is read as text; --save-text writes that text, the one
+    the line numbers of the outputs refer to.
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
     OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv, participants.csv,
@@ -170,22 +177,24 @@ def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: 
       hankkeet extract archive/*.txt --out releases/ --jobs 2
       hankkeet extract listing.txt --out - --format json | jq '.projects | length'
       hankkeet extract listing.txt --out - --format csv --table partners > partners.csv
+      hankkeet extract page.html --save-text page.txt   # line numbers point into page.txt
     """
     names = input_names(inputs)
     _check_stream_options(names, bool(inputs), out, fmt, table, check, excel)
+    _check_save_text(names, save_text, check)
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
     GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
     cached_gazetteer(overrides, max_bytes)  # a bad overrides file fails here, once, before any work
-    tasks = [Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes)
+    tasks = [Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes, save_text is not None)
              for name, folder in zip(names, _folders(names), strict=True)]
     if out == STDOUT:
-        warned = _extract_to_stdout(tasks[0], fmt or "yaml", table or "projects", quiet)
+        warned = _extract_to_stdout(tasks[0], fmt or "yaml", table or "projects", quiet, save_text)
     elif check:
         _check_extract(tasks, out, jobs, quiet)
         return
     else:
-        warned = _extract_to_folder(tasks, out, jobs, quiet)
+        warned = _extract_to_folder(tasks, out, jobs, quiet, save_text)
     if strict and warned:
         sys.exit(1)
 
@@ -208,6 +217,45 @@ def _check_stream_options(names: list[str], given: bool, out: Path, fmt: str | N
         raise InputError("--excel changes CSV tables; give it with --format csv")
 
 
+def _check_save_text(names: list[str], save_text: Path | None, check: bool) -> None:
+    """--save-text: one input, something written, and not over the input itself."""
+    if save_text is None:
+        return
+    if len(names) != 1:
+        raise InputError(f"--save-text writes the text of one input; give one INPUT, not {len(names)}")
+    if check:
+        raise InputError("--check writes nothing; it cannot be used with --save-text")
+    if names[0] != "-" and Path(names[0]).resolve() == save_text.resolve():
+        raise InputError(f"--save-text {printable(str(save_text))}: that is the input; give another file name")
+
+
+@contextmanager
+def _text_saved(path: Path | None, text: str | None) -> Iterator[None]:
+    """--save-text: the text is written beside FILE first and moved over it only when the outputs are written,
+    so a failure on either side leaves both as they were."""
+    if path is None or text is None:
+        yield
+        return
+    from hankkeet.transaction import text_writer, write_beside
+
+    name = printable(path.as_posix())
+    try:
+        temp = write_beside(path, text_writer(text))
+    except OSError as err:
+        raise InputError(f"--save-text {name}: cannot write ({err.strerror}); nothing was written") from None
+    try:
+        yield
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(temp, path)
+    except OSError as err:
+        temp.unlink(missing_ok=True)
+        raise InputError(f"--save-text {name}: cannot write ({err.strerror}); the other outputs were written") \
+            from None
+
+
 def _folders(names: list[str]) -> list[str]:
     """The output folder of each input inside OUT: none for one input, one per input name for several."""
     from hankkeet.files import SINGLE_INPUT_FILES, folder_name
@@ -222,15 +270,16 @@ def _folders(names: list[str]) -> list[str]:
     return folders
 
 
-def _extract_to_stdout(task: Task, fmt: str, table: str, quiet: bool) -> bool:
+def _extract_to_stdout(task: Task, fmt: str, table: str, quiet: bool, save_text: Path | None = None) -> bool:
     """extract --out -: one stream on standard output, warnings and the summary on stderr."""
     from hankkeet.files import stream_text
 
     gazetteer = cached_gazetteer(task.overrides, task.max_bytes)
     with without_cycle_collector():
-        release = extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
+        release, listing = extract_listing(task.name, gazetteer, task.encoding, task.max_bytes, task.with_text)
         text = stream_text(release, gazetteer.municipalities, fmt, table, task.excel)
-    click.echo(text.encode("utf-8"), nl=False)
+    with _text_saved(save_text, listing):
+        click.echo(text.encode("utf-8"), nl=False)
     label = release.source.file
     if not quiet:
         for diagnostic in release.diagnostics:
@@ -253,7 +302,7 @@ def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None
     _exit_on_drift(problems + describe_leftovers(out), quiet=quiet)
 
 
-def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> bool:
+def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool, save_text: Path | None = None) -> bool:
     """Write every input's files into OUT as one commit; print warnings and summaries; True if any warning."""
     from hankkeet.files import database_journals, outdated_files
 
@@ -274,7 +323,8 @@ def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> 
 
     with _staging(out) as staging:
         done = _run_all([replace(t, staging=str(staging.path(""))) for t in tasks], jobs, quiet)
-        staging.commit([name for d in done for name in d.written], removals)
+        with _text_saved(save_text, done[0].text):
+            staging.commit([name for d in done for name in d.written], removals)
     for d in done:
         if not quiet:
             for line in d.diagnostics:

@@ -13,7 +13,16 @@ import click
 
 from hankkeet.model import Release
 from hankkeet.printable import printable
-from hankkeet.source import SourceError, decode, nul_is_text, raw_lines, refuse_binary, text_codec
+from hankkeet.source import (
+    SourceError,
+    decode,
+    looks_like_html,
+    nul_is_text,
+    raw_lines,
+    refuse_binary,
+    refuse_document,
+    text_codec,
+)
 
 if TYPE_CHECKING:
     from hankkeet.municipalities import Gazetteer
@@ -86,6 +95,7 @@ def _read_bounded(stream: BinaryIO, max_bytes: int, encoding: str | None) -> byt
     total, want, check_nul = 0, (_CHUNK if size is None else size + 1), True
     while chunk := stream.read(min(want, max_bytes + 1 - total)):
         if not chunks:
+            refuse_document(chunk)  # a PDF or Word file gets its name, not "binary data"
             check_nul = not nul_is_text(chunk, encoding)
         if check_nul:
             refuse_binary(chunk, total)
@@ -175,12 +185,43 @@ def one_input(inputs: tuple[str, ...]) -> str:
 
 
 def extract_one(name: str, gazetteer: Gazetteer, encoding: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Release:
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Release:
+    """Extract one listing file (text or a saved web page), or standard input for -."""
+    return extract_listing(name, gazetteer, encoding, max_bytes)[0]
+
+
+def extract_listing(name: str, gazetteer: Gazetteer, encoding: str | None = None,
+                    max_bytes: int = DEFAULT_MAX_BYTES, with_text: bool = False) -> tuple[Release, str | None]:
+    """Extract one input; with ``with_text``, also the text its line numbers refer to (--save-text): the text
+    rendition of a web page, or a text listing's lines as read (line breaks made LF). An HTML page is found by
+    its content, whatever its name; its source.sha256 is that of the page's bytes."""
     from hankkeet.pipeline import extract
 
     label = input_label(name)  # also the source.file of the outputs
     data = read_input(name, max_bytes, encoding)
     try:
-        return extract(data, gazetteer, file=label, encoding=encoding)
+        if looks_like_html(data, encoding):
+            return _extract_page(data, label, gazetteer, encoding)
+        release = extract(data, gazetteer, file=label, encoding=encoding)
+        text = "".join(line + "\n" for line in raw_lines(decode(data, encoding))) if with_text else None
+        return release, text
     except SourceError as err:
         raise InputError(f"{label}: {err}") from None
+
+
+def _extract_page(data: bytes, label: str, gazetteer: Gazetteer, encoding: str | None) -> tuple[Release, str]:
+    """Extract the listing of a saved web page from its text rendition; a page without one is refused."""
+    import hashlib
+    from dataclasses import replace
+
+    from hankkeet.pipeline import extract
+    from hankkeet.webpage import html_to_text
+
+    text = html_to_text(data, encoding)
+    if not text:
+        raise InputError(f"{label}: an HTML page without a listing (its main content has no text)")
+    release = extract(text, gazetteer, file=label)
+    if not release.projects:
+        raise InputError(f"{label}: an HTML page without a listing (no project titles found in its main content)")
+    source = replace(release.source, sha256=hashlib.sha256(data).hexdigest())  # the file given, as sha256sum has it
+    return replace(release, source=source), text

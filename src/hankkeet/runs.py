@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hankkeet.inputs import InputError, extract_one, load_gazetteer
+from hankkeet.inputs import InputError, extract_listing, load_gazetteer
 from hankkeet.model import Release
 from hankkeet.printable import printable
 
@@ -69,6 +69,7 @@ class Task:
     sqlite: bool
     overrides: Path | None
     max_bytes: int
+    with_text: bool = False  # --save-text: keep the text the line numbers refer to
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Done:
     problems: list[str]
     diagnostics: list[str]
     summary: str
+    text: str | None = None  # the text the line numbers refer to, when the task asked for it
 
 
 GAZETTEERS: dict[Path | None, Gazetteer] = {}
@@ -99,10 +101,10 @@ def run_task(task: Task) -> Done:
     gazetteer = cached_gazetteer(task.overrides, task.max_bytes)
     final = Path(task.out, task.folder)
     with without_cycle_collector():
-        release = extract_one(task.name, gazetteer, task.encoding, task.max_bytes)
+        release, text = extract_listing(task.name, gazetteer, task.encoding, task.max_bytes, task.with_text)
         label = release.source.file
         target = printable(final.as_posix()) + "/"
-        done = Done([], [], [d.render(label) for d in release.diagnostics], summary(label, release, target))
+        done = Done([], [], [d.render(label) for d in release.diagnostics], summary(label, release, target), text)
         if not task.staging:
             try:
                 files = release_files(release, final, gazetteer.municipalities, task.excel, task.sqlite)

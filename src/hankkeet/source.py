@@ -63,6 +63,72 @@ def refuse_binary(data: bytes, offset: int = 0) -> None:
         raise BinaryInputError(f"binary data (a NUL byte at offset {offset + at}), not a text listing")
 
 
+class DocumentInputError(SourceError):
+    """The input is a document of another kind (PDF, Word, RTF): no listing until it is saved as HTML or text."""
+
+
+#: The first bytes of the document formats a page gets saved as, instead of HTML or text.
+_DOCUMENTS = (
+    (b"%PDF-", "a PDF document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word document in the old .doc format (or another old Office file)"),
+    (b"PK\x03\x04", "a ZIP archive"),
+)
+#: What a ZIP archive is, by the names of its first entries (or the ``mimetype`` entry of OpenDocument).
+_ZIP_KINDS = (
+    (b"word/", "a Word document (.docx)"),
+    (b"mimetypeapplication/vnd.oasis.opendocument.text", "an OpenDocument text (.odt)"),
+    (b"mimetypeapplication/vnd.oasis.opendocument", "an OpenDocument file"),
+    (b"xl/", "an Excel workbook (.xlsx)"),
+    (b"ppt/", "a PowerPoint presentation (.pptx)"),
+)
+
+
+def refuse_document(head: bytes) -> None:
+    """Raise DocumentInputError if the input starts like a PDF, Word, OpenDocument, RTF or ZIP file."""
+    start = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    for signature, kind in _DOCUMENTS:
+        if start.startswith(signature):
+            if signature.startswith(b"PK"):
+                kind = next((name for mark, name in _ZIP_KINDS if mark in head), kind)
+            raise DocumentInputError(f"{kind}, not a listing; save the page as HTML or text")
+
+
+#: Tags a web page (or a saved fragment of one) starts with.
+_HTML_TAGS = frozenset(
+    "html head body meta title link base style script p div span main article section header nav table ul ol "
+    "h1 h2 h3 h4 h5 h6".split()
+)
+SNIFF_BYTES = 1024
+
+
+def looks_like_html(data: bytes, encoding: str | None = None) -> bool:
+    """Does the input start, after a BOM, white space and comments, with an HTML doctype or an HTML tag?"""
+    head = data[:SNIFF_BYTES]
+    if head.startswith(_UTF16_BOMS):
+        text = head.decode("utf-16", "ignore")
+    else:
+        try:  # the markup is ASCII in any encoding but UTF-16, which a --encoding may name
+            text = codecs.decode(head, text_codec(encoding), "ignore") if encoding else head.decode("latin-1")
+        except Exception:  # noqa: BLE001 - a registered codec may raise anything; sniff the bytes as they are
+            text = head.decode("latin-1")
+    text = text.removeprefix("\ufeff").removeprefix("\u00ef\u00bb\u00bf").lstrip()
+    while text.startswith(("<!--", "<?xml")):
+        end = text.find("-->" if text.startswith("<!--") else "?>")
+        if end < 0:
+            return True  # a comment longer than the head: no text listing starts so
+        text = text[end + (3 if text.startswith("<!--") else 2):].lstrip()
+    if text[:14].lower() == "<!doctype html":
+        return True
+    if not text.startswith("<"):
+        return False
+    name = text[1:12].lower()
+    for end, char in enumerate(name):
+        if not char.isalnum():
+            return name[:end] in _HTML_TAGS and char in " \t\n\r\f/>"
+    return False
+
+
 def _decode_as(data: bytes, encoding: str) -> str:
     """Decode with a named text encoding; every failure is a SourceDecodeError."""
     codec = text_codec(encoding)

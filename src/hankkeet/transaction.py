@@ -89,6 +89,31 @@ def text_writer(text: str) -> Writer:
     return write
 
 
+def write_beside(path: Path, writer: Writer) -> Path:
+    """A new version of ``path`` written under a temporary name beside it and flushed to disk, with the mode of
+    the file it will replace (or the umask's); ``os.replace`` then puts it in place in one step."""
+    while True:
+        temp = path.with_name(f".{path.name}.hankkeet-{base64.b32encode(os.urandom(5)).decode('ascii').lower()}.tmp")
+        try:
+            write_file(temp, writer)
+        except FileExistsError:
+            if os.path.lexists(temp):
+                continue  # that temporary name is taken: draw another
+            raise  # the folder's name is taken by a file
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        break
+    try:
+        os.chmod(temp, os.stat(path).st_mode & 0o7777)
+    except FileNotFoundError:
+        pass
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
 def _make_private_folder(root: Path) -> Path:
     """A new folder ``.hankkeet-stage-XXXXXXXX`` in root, mode 0700 (tempfile.mkdtemp's job, without its imports)."""
     while True:
