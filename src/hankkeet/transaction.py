@@ -64,9 +64,10 @@ class WriteError(Exception):
     """The outputs could not be written; the previous ones are as they were. One line for the user."""
 
 
-def write_file(path: Path, writer: Output) -> None:
+def write_file(path: Path, writer: Output, make_folders: bool = True) -> None:
     """Create ``path`` (it must not exist) with mode 0666 less the umask, write it and flush it to disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     if isinstance(writer, PathWriter):
         os.close(descriptor)  # created here so it gets the umask's mode; the library fills it by name
@@ -87,6 +88,22 @@ def text_writer(text: str) -> Writer:
     def write(handle: TextIO) -> None:
         handle.write(text)
     return write
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write one file whole or not at all: the text goes to a new file beside ``path``, flushed to disk, which
+    then takes its place in one rename; a failure leaves ``path`` as it was. Its folder must exist (as for ``>``)."""
+    temporary = path.with_name(f".{path.name}.{base64.b32encode(os.urandom(5)).decode('ascii').lower()}.tmp")
+    try:
+        write_file(temporary, text_writer(text), make_folders=False)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):  # gone after the rename; its folder may not even exist
+            temporary.unlink(missing_ok=True)
+    try:
+        _fsync_dir(path.parent)
+    except OSError:
+        pass  # the file is in place; only its survival of a power cut is less certain
 
 
 def _make_private_folder(root: Path) -> Path:
