@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hankkeet import extract
-from hankkeet.diff import compare, render_json, render_markdown, render_text, word_diff
+from hankkeet.diff import compare, pair_renames, render_json, render_markdown, render_text, word_diff
 from hankkeet.ids import base_id, slug
 from hankkeet.model import Lead, Project
 from hankkeet.municipalities import Gazetteer
@@ -110,6 +110,47 @@ def test_a_different_title_with_another_lead_is_not_a_rename(gazetteer: Gazettee
     new = _records(BLOCKS["c"].replace("Open Agenda\n", "Open Agenda 2.0\n").replace(", Ii", ", Inari"), gazetteer)
     comparison = compare(old, new)
     assert (len(comparison.added), len(comparison.removed), comparison.renamed) == (1, 1, [])
+
+
+def _agenda(title: str, description: str) -> str:
+    return f"{title}\n{description}\nLisätietoja\nAri Alatossava, Ii\n"
+
+
+@pytest.mark.parametrize("flip", [False, True], ids=["in-order", "reversed"])
+def test_two_removed_projects_cannot_both_be_renamed_to_one_added(gazetteer: Gazetteer, flip: bool) -> None:
+    old = _records(_agenda("Open Agenda", "Eka.") + _agenda("Open Agenda 2", "Toka."), gazetteer)
+    new = _records(_agenda("Open Agenda 2.0", "Kolmas."), gazetteer)
+    comparison = compare(old[::-1] if flip else old, new)
+    assert (comparison.renamed, comparison.removed, comparison.added) == (
+        [{"old_id": "ii--open-agenda-2", "new_id": "ii--open-agenda-2-0", "old_title": "Open Agenda 2",
+          "new_title": "Open Agenda 2.0"}],
+        [{"id": "ii--open-agenda", "title": "Open Agenda"}],
+        [],
+    )
+
+
+@pytest.mark.parametrize("flip", [False, True], ids=["in-order", "reversed"])
+def test_one_removed_project_cannot_be_renamed_to_two_added(gazetteer: Gazetteer, flip: bool) -> None:
+    old = _records(_agenda("Open Agenda 2", "Eka."), gazetteer)
+    new = _records(_agenda("Open Agenda", "Toka.") + _agenda("Open Agenda 2.0", "Kolmas."), gazetteer)
+    comparison = compare(old, new[::-1] if flip else new)
+    assert (comparison.renamed, comparison.added, comparison.removed) == (
+        [{"old_id": "ii--open-agenda-2", "new_id": "ii--open-agenda-2-0", "old_title": "Open Agenda 2",
+          "new_title": "Open Agenda 2.0"}],
+        [{"id": "ii--open-agenda", "title": "Open Agenda"}],
+        [],
+    )
+
+
+def test_equally_similar_candidates_are_paired_by_id_order() -> None:
+    def record(project_id: str, title: str) -> dict[str, Any]:
+        return {"id": project_id, "title": title, "ended": False, "lead": {"code": "139"}}
+
+    old = [record("ii--b", "Open Agenda"), record("ii--a", "Open Agenda")]
+    new = [record("ii--d", "Open Agenda"), record("ii--c", "Open Agenda")]
+    for o in (old, old[::-1]):
+        for n in (new, new[::-1]):
+            assert [(a["id"], b["id"]) for a, b in pair_renames(o, n)] == [("ii--a", "ii--c"), ("ii--b", "ii--d")]
 
 
 def test_description_change_shows_a_word_diff(gazetteer: Gazetteer) -> None:

@@ -576,3 +576,72 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
         colour = use_colour(color)
         click.echo(render_text(comparison, old, colour=colour), nl=False, color=colour)
     sys.exit(0 if comparison.equal else 1)
+
+
+@main.command("history", epilog=EXIT_CODES)
+@click.argument("snapshots", nargs=-1, required=True, metavar="SNAPSHOT...")
+@click.option("--dates", default=None, metavar="D1,D2,...",
+              help="The date (YYYY-MM-DD) of each SNAPSHOT, in the order given, instead of the dates in their "
+              "names.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=STDOUT, show_default=True,
+              help="The file to write (replaced whole, or left as it was); - writes to standard output.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "markdown"]), default="csv", show_default=True,
+              help="csv: history.csv, one row per project; markdown: a timeline per snapshot.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary line.")
+@encoding_option
+@overrides_option
+@max_bytes_option
+def history_command(snapshots: tuple[str, ...], dates: str | None, out: Path, fmt: str, quiet: bool,
+                    encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
+    """Follow each project through dated snapshots of the listing: when it was first
+    and last seen, first marked ended, and the ids it had before a rename.
+
+    Each SNAPSHOT is read as diff reads a side: a listing, a hankkeet.yaml, a folder
+    extract wrote or a dataset folder. Its date is the YYYY-MM-DD in its name
+    (listing-2024-01-31.txt, releases/2024-01-31/) unless --dates gives one date per
+    snapshot, in the order given; they are taken in date order. history.csv columns:
+    id, title, first_seen, last_seen, ended_seen, renamed_from, snapshots; --format
+    markdown writes a timeline (added, returned, renamed, ended, removed).
+
+    \b
+    Examples:
+      hankkeet history archive/*.txt > history.csv
+      hankkeet history old.txt new.txt --dates 2024-01-31,2025-01-31
+      hankkeet history releases/*/ --format markdown --out HISTORY.md
+    """
+    from hankkeet.history import (
+        SnapshotDateError,
+        history,
+        render_csv,
+        render_markdown,
+        snapshot_dates,
+    )
+
+    if snapshots.count("-") > 1:
+        raise InputError("standard input (-) can be only one of the snapshots")
+    try:
+        days = snapshot_dates(list(snapshots), dates)
+    except SnapshotDateError as err:
+        raise InputError(str(err)) from None
+    gazetteer = load_gazetteer(overrides, max_bytes)
+    ordered = sorted(zip(days, snapshots, strict=True))
+    result = history([(day, _load_side(name, gazetteer, max_bytes, encoding)) for day, name in ordered])
+    text = render_markdown(result) if fmt == "markdown" else render_csv(result)
+    _write_or_print(text, out)
+    if not quiet:
+        where = "standard output" if out == STDOUT else printable(out.as_posix())
+        click.echo(f"{plural(len(result.rows), 'project')} in {plural(len(ordered), 'snapshot')} "
+                   f"({ordered[0][0]} to {ordered[-1][0]}) -> {where}", err=True)
+
+
+def _write_or_print(text: str, out: Path) -> None:
+    """The text on standard output for -, else replacing the file ``out`` whole (exit 2 if it cannot be)."""
+    if out == STDOUT:
+        click.echo(text.encode("utf-8"), nl=False)
+        return
+    from hankkeet.transaction import replace_file
+
+    try:
+        replace_file(out, text)
+    except OSError as err:
+        raise _cannot_write(out, err) from None

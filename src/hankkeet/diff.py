@@ -20,6 +20,8 @@ from hankkeet.printable import printable, printable_data, printable_json
 #: Titles at least this similar (rapidfuzz ratio on casefolded text) with the same lead are a rename.
 RENAME_CUTOFF = 80.0
 _CONTEXT_WORDS = 4
+#: A project of the old release and the same project in the new one.
+Pair = tuple[dict[str, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,27 @@ def _similar(old: dict[str, Any], new: dict[str, Any]) -> float:
     return float(fuzz.ratio((old.get("title") or "").casefold(), (new.get("title") or "").casefold()))
 
 
+def pair_renames(removed: list[dict[str, Any]], added: list[dict[str, Any]]) -> list[Pair]:
+    """Removed and added projects that are one project renamed: one-to-one, best pairs first.
+
+    Every (removed, added) pair with the same lead and a similarity of at least RENAME_CUTOFF is a candidate; they
+    are taken best score first (ties by old id, then new id), each project at most once, so the result does not
+    depend on the order of the lists and no added project is claimed by two removed ones.
+    """
+    candidates = sorted(((score, o["id"], n["id"], o, n) for o in removed for n in added
+                         if (score := _similar(o, n)) >= RENAME_CUTOFF),
+                        key=lambda c: (-c[0], c[1], c[2]))
+    pairs: list[Pair] = []
+    used_old: set[str] = set()
+    used_new: set[str] = set()
+    for _, old_id, new_id, o, n in candidates:
+        if old_id not in used_old and new_id not in used_new:
+            used_old.add(old_id)
+            used_new.add(new_id)
+            pairs.append((o, n))
+    return pairs
+
+
 def compare(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Comparison:
     """Pair projects by id, then pair leftovers with the same lead and a very similar title as renamed."""
     old_by_id = {r["id"]: r for r in old}
@@ -146,17 +169,12 @@ def compare(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Comparison:
     removed = [r for r in old if r["id"] not in new_by_id]
     added = [r for r in new if r["id"] not in old_by_id]
     pairs = [(old_by_id[i], new_by_id[i]) for i in new_by_id if i in old_by_id]
-    candidates = sorted(((_similar(o, n), o["id"], n["id"]) for o in removed for n in added),
-                        key=lambda c: (-c[0], c[1], c[2]))
-    renamed, used_old, used_new = [], set(), set()
-    for score, old_id, new_id in candidates:
-        if score < RENAME_CUTOFF or old_id in used_old or new_id in used_new:
-            continue
-        used_old.add(old_id)
-        used_new.add(new_id)
-        o, n = old_by_id[old_id], new_by_id[new_id]
-        renamed.append({"old_id": old_id, "new_id": new_id, "old_title": o.get("title"), "new_title": n.get("title")})
-        pairs.append((o, n))
+    renames = pair_renames(removed, added)
+    used_old = {o["id"] for o, _ in renames}
+    used_new = {n["id"] for _, n in renames}
+    renamed = [{"old_id": o["id"], "new_id": n["id"], "old_title": o.get("title"), "new_title": n.get("title")}
+               for o, n in renames]
+    pairs += renames
     changed = []
     ended = 0
     for o, n in pairs:

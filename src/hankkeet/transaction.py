@@ -15,6 +15,8 @@ Protocol (the target folder is ``root``):
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -22,7 +24,6 @@ import re
 import signal
 import time
 from collections.abc import Callable, Iterator
-import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,22 @@ def write_beside(path: Path, writer: Writer) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write one file whole or not at all: a new version is written beside ``path`` (``write_beside``), which
+    then takes its place in one rename; a failure leaves ``path`` as it was. Its folder must exist (as for ``>``)."""
+    if not path.parent.is_dir():  # write_beside would make the folder
+        code = errno.ENOTDIR if os.path.lexists(path.parent) else errno.ENOENT
+        raise OSError(code, os.strerror(code), str(path.parent))
+    temporary = write_beside(path, text_writer(text))
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError):  # the file is in place; only its survival of a power cut is less certain
+        _fsync_dir(path.parent)
 
 
 def _make_private_folder(root: Path) -> Path:
