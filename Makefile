@@ -1,10 +1,10 @@
-# Entry points: make run, make test, make bench. Everything runs inside .venv in the checkout.
+# Entry points: make run, make test, make bench, make refresh. Everything runs inside .venv in the checkout.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench check clean
+.PHONY: run test bench refresh check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_gazetteer.py
 	$(BIN)/python bench/bench_pipeline.py
+
+# Fetch the listing page and refresh hankkeet/ (scripts/refresh.sh): make's status is 0 when nothing changed and
+# non-zero when it changed (refresh-summary.md then holds the markdown summary) or on an error (no summary).
+refresh: $(STAMP)
+	HANKKEET=$(BIN)/hankkeet bash scripts/refresh.sh
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -645,3 +646,63 @@ def _write_or_print(text: str, out: Path) -> None:
         replace_file(out, text)
     except OSError as err:
         raise _cannot_write(out, err) from None
+FETCH_EXIT_CODES = """\b
+Exit status:
+  0  stored, or unchanged since the last snapshot (nothing stored)
+  2  usage error; the page could not be fetched (HTTP error, 5xx or timeout
+     after the retries, not HTML, a redirect to another host) or stored;
+     nothing was stored
+  128+N  ended by signal N (130: Ctrl-C)"""
+
+
+@main.command("fetch", epilog=FETCH_EXIT_CODES)
+@click.argument("url")
+@click.option("--into", type=FOLDER, default=Path("data/raw"), show_default=True,
+              help="Folder of the snapshots: YYYY-MM-DD.html, YYYY-MM-DD.txt and SNAPSHOTS.csv.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Store the snapshot under this date  [default: today, UTC]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS",
+              help="Seconds one attempt may take.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True, metavar="N",
+              help="Attempts after the first on a 5xx answer, a timeout or a dropped connection (1, 2, 4 s apart).")
+@click.option("--force", is_flag=True, help="Replace a snapshot of the same date that holds another page.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def fetch_command(url: str, into: Path, day: datetime | None, timeout: float, retries: int, force: bool,
+                  quiet: bool) -> None:
+    """Download the listing page and store a dated snapshot if it changed.
+
+    Stores INTO/YYYY-MM-DD.html, its text rendition INTO/YYYY-MM-DD.txt (what
+    extract reads) and a line of INTO/SNAPSHOTS.csv (date, url, sha256, bytes,
+    status, etag, last_modified), all or nothing. The request names hankkeet and
+    is conditional on the last snapshot of URL; a 304 answer or the same bytes
+    store nothing and exit 0. Redirects are followed only on the same host; an
+    answer that is not HTML, an HTTP error, or a snapshot of that date with other
+    content (without --force) is exit 2.
+
+    \b
+    Examples:
+      hankkeet fetch https://vm.fi/kuntien-digitalisaation-kannustinjarjestelma
+      hankkeet fetch "$URL" --into data/raw --date 2025-06-02 --timeout 10 --retries 1
+    """
+    from hankkeet import fetch
+
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(printable(message), err=True)
+
+    when = (day or datetime.now(UTC)).date().isoformat()
+    try:
+        fetch.check_url(url)
+        last = fetch.last_snapshot(fetch.read_snapshots(into), url)
+        page = fetch.check_changed(fetch.download(url, last, timeout, retries, fetch.pause, say), last)
+        with _staging(into) as staging:
+            snapshot = fetch.store(staging, page, when, force)
+    except fetch.Unchanged as same:
+        say(str(same))
+        return
+    except fetch.FetchError as err:
+        raise InputError(str(err)) from None
+    moved = f"; redirected to {page.final_url}" if page.final_url != url else ""
+    say(f"stored {(into / when).as_posix()}.html and .txt ({snapshot.size} bytes, sha256 {snapshot.sha256[:12]})"
+        f"{moved}")
