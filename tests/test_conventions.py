@@ -359,3 +359,18 @@ def test_check_quiet_says_nothing_when_up_to_date(small: Path, tmp_path: Path) -
     assert run("extract", "l.txt", "--out", "out", "--check") == (0, "", "up to date\n")
     assert run("dataset", "l.txt", "--into", "d", "-q")[0] == 0
     assert run("dataset", "l.txt", "--into", "d", "--check", "-q") == (0, "", "")
+
+
+def test_with_no_input_the_newest_snapshot_is_the_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After hankkeet fetch stored snapshots in data/raw/, a command with no INPUT reads the newest one only."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "kuntien-digihankkeet.txt").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "data" / "raw" / "2026-01-05.txt").write_text(SMALL.replace("Eka", "Toka"), encoding="utf-8")
+    (tmp_path / "data" / "raw" / "2025-12-01.txt").write_text(SMALL.replace("Eka", "Kolmas"), encoding="utf-8")
+    code, out, err = run("extract", "--out", "-", "--format", "csv", "-q")
+    assert code == 0, err
+    assert out.splitlines()[1].startswith("espoo--toka,")
+    assert err.startswith("data/raw/2026-01-05.txt: 1 project")
+    assert run("dataset", "--into", "d", "-q")[0] == 0
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["espoo--toka.yaml", "index.csv"]

@@ -126,8 +126,6 @@ def test_a_page_of_other_prose_is_read_with_warnings(gazetteer: Gazetteer, tmp_p
     assert {d.code for d in from_page.diagnostics} >= {"lead-unknown", "no-contact"}
 
 
-@pytest.mark.xfail(strict=True, reason="a partner list written as <ul> items under its label renders as "
-                   "'- Tampere' lines; the partner reader takes the dash as part of the name (lines.py)")
 def test_a_partner_list_as_list_items(gazetteer: Gazetteer) -> None:
     page = ("<main><h2>Eka hanke</h2><p>Kuvaus.</p><p>Muut kunnat:</p><ul><li>Tampere</li><li>Lahti</li></ul>"
             "<p>Lisätietoja<br>Anna Aalto, Espoo</p></main>")
@@ -405,3 +403,17 @@ def test_a_text_listing_does_not_import_the_html_reader(tmp_path: Path) -> None:
             "print('hankkeet.webpage' in sys.modules, 'html.parser' in sys.modules, file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stderr.strip().splitlines()[-1] == "False False"
+
+
+def test_a_bulleted_partner_list_in_a_text_listing(gazetteer: Gazetteer) -> None:
+    """One item per line under the label, as a page's <ul> renders: every item is a partner, no warning; the
+    text after the items is description again."""
+    from hankkeet import extract
+    text = ("Eka hanke\nKuvaus.\nMuut kunnat:\n- Tampere\n- Vantaa\n- Lahti\nLisätietoja\nAnna Aalto, Espoo\n")
+    (project,) = extract(text, gazetteer).projects
+    assert [(p.place.code, p.line) for p in project.partners] == [("837", 4), ("092", 5), ("398", 6)]
+    assert project.diagnostics == ()
+    text = "Eka hanke\nKuvaus.\nMuut kunnat:\n- Tampere\n- Vantaa\nLopuksi jotain muuta.\nLisätietoja\nAnna Aalto, Espoo\n"
+    (project,) = extract(text, gazetteer).projects
+    assert [p.place.code for p in project.partners] == ["837", "092"]
+    assert project.description == "Kuvaus.\nLopuksi jotain muuta."

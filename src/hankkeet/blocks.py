@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hankkeet.diagnostics import Diagnostic
-from hankkeet.lines import CONTACT_KINDS, list_left_open, looks_like_title
+from hankkeet.lines import CONTACT_KINDS, is_list_item, list_left_open, looks_like_title
 from hankkeet.model import Block, Kind, Line, Token
 from hankkeet.people import NAME
 
@@ -31,12 +31,18 @@ class _Open:
     ended: Token | None = None
     in_contacts: bool = False
     list_open: bool = False
+    items_open: bool = False  # the partner list is written as bulleted items, one per line: the next may follow
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def continues_list(self, token: Token) -> bool:
+        """A text line that goes on with the partner list: the list was left open, or it is the next item."""
+        return token.kind is Kind.TEXT and (self.list_open or (self.items_open and is_list_item(token.line.text)))
+
     def add(self, token: Token) -> None:
-        if self.list_open and token.kind is Kind.TEXT:
+        if self.continues_list(token):
             token = Token(token.line, Kind.PARTNERS, payload=token.line.text)  # a wrapped partner line
         self.list_open = token.kind is Kind.PARTNERS and list_left_open(token.payload)
+        self.items_open = token.kind is Kind.PARTNERS and is_list_item(token.line.text)
         if token.kind is Kind.ENDED and self.ended is None:
             self.ended = token
         self.in_contacts |= token.kind in CONTACT_KINDS
@@ -48,7 +54,7 @@ class _Open:
 
 def _starts_block(block: _Open, token: Token, following: Token | None) -> bool:
     """Does this line begin the next project?"""
-    if block.list_open and token.kind is Kind.TEXT:
+    if block.continues_list(token):
         return False
     if block.in_contacts:
         return token.kind not in _STAYS_AFTER_CONTACTS

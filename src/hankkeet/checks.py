@@ -21,6 +21,7 @@ from hankkeet.lines import (
     PARTNER_LABELS,
     SENTENCE_BREAK,
     is_ended_marker,
+    is_list_item,
     list_left_open,
     may_hold_names,
     partner_label,
@@ -235,9 +236,9 @@ def _audit_one(block: Block, project: Project, gazetteer: Gazetteer, facts: dict
                 found += _unread_places(token, seen.listed, _known_codes(project))
             found += _unread_marker(token, project) if seen.marker_like else []
             found += _unread_contact(token) if seen.contact_like else []
-        elif kind is Kind.PARTNERS and not (after is not None and after.kind is Kind.PARTNERS
-                                            and list_left_open(after.payload)):
-            found += _thin_partners(token, gazetteer)  # a line that goes on with an open list is no new list
+        elif kind is Kind.PARTNERS and not (after is not None and after.kind is Kind.PARTNERS and (
+                list_left_open(after.payload) or is_list_item(after.line.text) and is_list_item(token.line.text))):
+            found += _thin_partners(token, gazetteer)  # a line that goes on with a list (open, or items) is no new list
     found += _ended_date(block) + _title_candidates(block) + _merged(block)
     found += _contacts_without_place(project)
     return replace(project, diagnostics=project.diagnostics + tuple(found)) if found else project

@@ -3,6 +3,7 @@ the options that govern reading, and InputError (one line on stderr, exit status
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 DEFAULT_INPUTS = "data/raw/*.txt"
 DEFAULT_OVERRIDES = Path("data/overrides.yaml")
+#: The text rendition of a page that ``hankkeet fetch`` stored: ``data/raw/YYYY-MM-DD.txt``.
+_SNAPSHOT = re.compile(r"\d{4}-\d{2}-\d{2}\.txt")
 
 #: No input or overrides file larger than this is read (--max-bytes): a mistaken /dev/zero fails, not the machine.
 DEFAULT_MAX_BYTES_TEXT = "256M"
@@ -161,9 +164,13 @@ overrides_option = click.option(
 
 
 def input_names(given: Sequence[str]) -> list[str]:
+    """The inputs given; with none, the newest dated snapshot in data/raw/ if there is one, else data/raw/*.txt."""
     if given:
         return list(given)
     found = sorted(p.as_posix() for p in Path().glob(DEFAULT_INPUTS))
+    snapshots = [name for name in found if _SNAPSHOT.fullmatch(Path(name).name)]
+    if snapshots:  # hankkeet fetch keeps dated snapshots there: the newest is the current listing
+        return snapshots[-1:]
     if not found:
         raise InputError(f"no INPUT given and nothing matches {DEFAULT_INPUTS} here; name a listing file or -")
     return found

@@ -98,6 +98,8 @@ _GROUP = regex.compile(r"\([^()]*\)")
 #: A conjunction or comma at either end of a wrapped line belongs to the list, not to a name.
 _OPEN_LIST = regex.compile(rf"(?:,|\s{_AND})\s*$")
 _LOOSE_END = regex.compile(rf"^\s*{_AND}\s+|(?:[,;]|\s{_AND})\s*$")
+#: A list item's bullet before an entry (``- Tampere``: a partner list written as items, as a web page's <ul>).
+_ITEM_BULLET = regex.compile(r"^\s*[-–•*·]\s+")
 MAX_ITEM_WORDS = 5
 #: "Hankkeessa ovat mukana myös Oulu ja Kempele": at most this many words lead into an unlabelled list.
 MAX_LEAD_WORDS = 4
@@ -125,6 +127,11 @@ def _split_top_level(text: str) -> list[str]:
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
+def is_list_item(text: str) -> bool:
+    """A line that is an item of a bulleted list (``- Tampere``)."""
+    return _ITEM_BULLET.match(text) is not None
+
+
 def list_left_open(payload: str) -> bool:
     """Does a partner list go on on the next line: no items yet, or a comma or conjunction at its end?"""
     return not payload or _OPEN_LIST.search(payload) is not None
@@ -140,7 +147,7 @@ def grouped_partners(text: str) -> tuple[tuple[str, bool], ...]:
     """split_partners with, for each entry, whether it stood in a group's brackets (a member list); cached, as
     the list rules and the fields stage both split a partner line."""
     entries: list[tuple[str, bool]] = []
-    for part in _split_top_level(_LOOSE_END.sub("", text)):
+    for part in _split_top_level(_LOOSE_END.sub("", _ITEM_BULLET.sub("", text))):
         groups = _GROUP.findall(part)
         outer = _GROUP.sub("", part).strip()
         if outer:
