@@ -157,6 +157,9 @@ CASES = {
     "half-the-items-are-places": ("Eka\nKuvaus.\nAkaa, Alavus, Yritys Oy ja Järjestö.\n" + CONTACT,
                                   [(3, "unread-place-list")]),
     "lower-case-items-are-prose": ("Eka\nKuvaus.\nAkaa, Alavus, yritykset ja järjestöt.\n" + CONTACT, []),
+    # a page's heading above the first title: two heading lines in a row, then the text
+    "page-heading-above-a-title": ("Hankkeet 2024\nEka hanke\nKuvaus tässä on lause hankkeesta.\n" + CONTACT,
+                                   [(2, "title-like-line")]),
     "list-in-the-second-sentence": ("Eka\nKuvaus.\nKuvaus on tässä, ja se on pitkä, monipolvinen sekä kattava. "
                                     "Akaa, Alavus ja Virrat.\n" + CONTACT, [(3, "unread-place-list")]),
     "list-after-a-colon": ("Eka\nKuvaus.\nHankkeeseen osallistuivat lisäksi seuraavat naapurikunnat: Akaa, "

@@ -170,6 +170,13 @@ def _title_candidates(block: Block) -> list[Diagnostic]:
         if suspect:
             out.append(_diagnostic("title-like-line", token, "this line could be the title of another project "
                                    "merged into this one (or a sub-heading); check where the project ends"))
+        elif (token.kind is Kind.TEXT and previous is block.title and block.title.kind is Kind.TEXT
+              and text[:1].isupper() and not text.endswith((".", "!", "?")) and following.kind is Kind.TEXT
+              and _heading_shape(text)):
+            # Two heading lines in a row: the first may be a heading of the page ("Hankkeet 2024") read as
+            # this project's title, and this line the real one.
+            out.append(_diagnostic("title-like-line", token, "this line and the title above it both look like "
+                                   "titles; the one above may be a heading of the page, not this project's"))
     return out
 
 
