@@ -374,3 +374,12 @@ def test_with_no_input_the_newest_snapshot_is_the_listing(tmp_path: Path, monkey
     assert err.startswith("data/raw/2026-01-05.txt: 1 project")
     assert run("dataset", "--into", "d", "-q")[0] == 0
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["espoo--toka.yaml", "index.csv"]
+
+
+def test_a_name_that_is_no_date_is_no_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "2026-01-05.txt").write_text(SMALL.replace("Eka", "Toka"), encoding="utf-8")
+    (tmp_path / "data" / "raw" / "9999-99-99.txt").write_text(SMALL, encoding="utf-8")
+    code, out, err = run("extract", "--out", "-", "--format", "csv", "-q")
+    assert code == 0 and err.startswith("data/raw/2026-01-05.txt: "), err

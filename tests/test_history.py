@@ -338,3 +338,11 @@ def test_snapshots_can_be_an_extract_folder_and_a_dataset_folder(tmp_path: Path)
     assert out == ("id,title,first_seen,last_seen,ended_seen,renamed_from,snapshots\r\n"
                    "espoo--eka,Eka,2024-01-01,,2024-06-30,,2\r\n"
                    "vantaa--toka,Toka,2024-06-30,,,,1\r\n")
+
+
+def test_out_is_never_one_of_the_snapshots(files: list[Path]) -> None:
+    before = files[0].read_bytes()
+    code, out, err = run("history", str(files[0]), str(files[1]), "--out", str(files[0]))
+    assert (code, out) == (2, "")
+    assert err == f"Error: --out {files[0].as_posix()}: that is one of the snapshots; give another file name\n"
+    assert files[0].read_bytes() == before

@@ -419,3 +419,41 @@ def test_a_bulleted_partner_list_in_a_text_listing(gazetteer: Gazetteer) -> None
     (project,) = extract(text, gazetteer).projects
     assert [p.place.code for p in project.partners] == ["837", "092"]
     assert project.description == "Kuvaus.\nLopuksi jotain muuta."
+
+
+def test_a_teaser_article_beside_the_content_region_does_not_replace_it() -> None:
+    """A region named as the content wins over an <article> elsewhere on the page (a news teaser)."""
+    page = ("<body><div id='main-content'><p><strong>Eka hanke</strong></p><p>Kuvaus.</p></div>"
+            "<div class='region-content-bottom'><article><p>Uutinen: uusi haku avattu</p></article></div></body>")
+    assert html_to_text(page.encode()) == "Eka hanke\nKuvaus.\n"
+
+
+@pytest.mark.parametrize(("classes", "text"), [
+    ("entry-content has-share-buttons", "Eka hanke\n"),  # a modifier class names no furniture
+    ("domain-list", "Eka hanke\n"),  # "domain" is no "main"
+])
+def test_classes_are_matched_by_whole_words(classes: str, text: str) -> None:
+    page = f"<body><article><div class='{classes}'><p>Eka hanke</p></div></article></body>"
+    assert html_to_text(page.encode()) == text
+
+
+def test_a_share_block_is_still_furniture() -> None:
+    page = "<body><main><p>Eka hanke</p><div class='share-buttons'><p>Jaa Facebookissa</p></div></main></body>"
+    assert html_to_text(page.encode()) == "Eka hanke\n"
+
+
+@pytest.mark.parametrize("name", ["projects.csv", "hankkeet.yaml"])
+def test_save_text_never_overwrites_an_output(name: str, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(SMALL_PAGE, encoding="utf-8")
+    target = tmp_path / "o" / name
+    code, _, err = run("extract", str(page), "--out", str(tmp_path / "o"), "--save-text", str(target))
+    assert (code, err) == (2, f"Error: --save-text {target}: that is an output of this run; give another file name\n")
+    assert not (tmp_path / "o").exists()
+
+
+def test_save_text_of_an_empty_name_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(SMALL_PAGE, encoding="utf-8")
+    code, _, err = run("extract", str(page), "--out", str(tmp_path / "o"), "--save-text", "")
+    assert code == 2 and err.splitlines()[-1].endswith("an empty name; give a file name")

@@ -62,17 +62,20 @@ Exit status:
 
 
 class _Folder(click.Path):
-    """A folder to write into; an empty name (``--out ''``, often an unset shell variable) is refused rather than
-    taken as the current folder."""
+    """A folder (or file) to write into; an empty name (``--out ''``, often an unset shell variable) is refused
+    rather than taken as the current folder."""
 
     def convert(self, value: str | os.PathLike[str], param: click.Parameter | None,
                 ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
         if value == "":
-            self.fail("an empty name; give a folder (. for the current one)", param, ctx)
+            self.fail("an empty name; give a folder (. for the current one)" if self.dir_okay
+                      else "an empty name; give a file name", param, ctx)
         return super().convert(value, param, ctx)
 
 
 FOLDER = _Folder(file_okay=False, path_type=Path)
+#: A file to write: an empty name is refused as for a folder.
+FILE = _Folder(dir_okay=False, file_okay=True, path_type=Path)
 
 
 @click.group(
@@ -149,7 +152,7 @@ def _cannot_write(folder: Path, err: OSError) -> InputError:
               help="CSVs for Excel: UTF-8 with BOM, ';' separator, formula-like cells neutralised.")
 @click.option("--sqlite/--no-sqlite", default=True, show_default=True,
               help="Also write hankkeet.sqlite: the tables with keys, indexes and full-text search.")
-@click.option("--save-text", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+@click.option("--save-text", type=FILE, default=None, metavar="FILE",
               help="Also write the text the line numbers refer to (of a web page: its text rendition). One INPUT.")
 @encoding_option
 @overrides_option
@@ -182,7 +185,7 @@ def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: 
     """
     names = input_names(inputs)
     _check_stream_options(names, bool(inputs), out, fmt, table, check, excel)
-    _check_save_text(names, save_text, check)
+    _check_save_text(names, save_text, check, out)
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
     GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
@@ -218,8 +221,8 @@ def _check_stream_options(names: list[str], given: bool, out: Path, fmt: str | N
         raise InputError("--excel changes CSV tables; give it with --format csv")
 
 
-def _check_save_text(names: list[str], save_text: Path | None, check: bool) -> None:
-    """--save-text: one input, something written, and not over the input itself."""
+def _check_save_text(names: list[str], save_text: Path | None, check: bool, out: Path) -> None:
+    """--save-text: one input, something written, and not over the input itself or an output of the run."""
     if save_text is None:
         return
     if len(names) != 1:
@@ -228,6 +231,11 @@ def _check_save_text(names: list[str], save_text: Path | None, check: bool) -> N
         raise InputError("--check writes nothing; it cannot be used with --save-text")
     if names[0] != "-" and Path(names[0]).resolve() == save_text.resolve():
         raise InputError(f"--save-text {printable(str(save_text))}: that is the input; give another file name")
+    from hankkeet.files import SINGLE_INPUT_FILES
+
+    if out != STDOUT and save_text.name in SINGLE_INPUT_FILES and save_text.resolve().parent == out.resolve():
+        raise InputError(f"--save-text {printable(str(save_text))}: that is an output of this run; give another "
+                         "file name")
 
 
 @contextmanager
@@ -584,7 +592,7 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
 @click.option("--dates", default=None, metavar="D1,D2,...",
               help="The date (YYYY-MM-DD) of each SNAPSHOT, in the order given, instead of the dates in their "
               "names.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=STDOUT, show_default=True,
+@click.option("--out", "out", type=FILE, default=STDOUT, show_default=True,
               help="The file to write (replaced whole, or left as it was); - writes to standard output.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "markdown"]), default="csv", show_default=True,
               help="csv: history.csv, one row per project; markdown: a timeline per snapshot.")
@@ -620,6 +628,9 @@ def history_command(snapshots: tuple[str, ...], dates: str | None, out: Path, fm
 
     if snapshots.count("-") > 1:
         raise InputError("standard input (-) can be only one of the snapshots")
+    inputs = {path.resolve() for name in snapshots if name != "-" for path in (Path(name), Path(name, "hankkeet.yaml"))}
+    if out != STDOUT and out.resolve() in inputs:
+        raise InputError(f"--out {printable(out.as_posix())}: that is one of the snapshots; give another file name")
     try:
         days = snapshot_dates(list(snapshots), dates)
     except SnapshotDateError as err:
@@ -646,6 +657,8 @@ def _write_or_print(text: str, out: Path) -> None:
         replace_file(out, text)
     except OSError as err:
         raise _cannot_write(out, err) from None
+
+
 FETCH_EXIT_CODES = """\b
 Exit status:
   0  stored, or unchanged since the last snapshot (nothing stored)

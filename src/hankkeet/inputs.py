@@ -7,6 +7,7 @@ import re
 import stat
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -163,12 +164,23 @@ overrides_option = click.option(
 )
 
 
+def _is_snapshot(name: str) -> bool:
+    """``YYYY-MM-DD.txt`` with a real date (not ``9999-99-99.txt``)."""
+    if not _SNAPSHOT.fullmatch(name):
+        return False
+    try:
+        date.fromisoformat(name[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def input_names(given: Sequence[str]) -> list[str]:
     """The inputs given; with none, the newest dated snapshot in data/raw/ if there is one, else data/raw/*.txt."""
     if given:
         return list(given)
     found = sorted(p.as_posix() for p in Path().glob(DEFAULT_INPUTS))
-    snapshots = [name for name in found if _SNAPSHOT.fullmatch(Path(name).name)]
+    snapshots = [name for name in found if _is_snapshot(Path(name).name)]
     if snapshots:  # hankkeet fetch keeps dated snapshots there: the newest is the current listing
         return snapshots[-1:]
     if not found:

@@ -10,6 +10,7 @@ Named ``webpage`` because a module named ``html`` would shadow the standard libr
 from __future__ import annotations
 
 import codecs
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ NEVER_READ = frozenset(
 #: Page furniture, skipped unless it holds the main content (ASP.NET wraps a whole page in one <form>).
 FURNITURE_TAGS = frozenset("nav aside form header footer".split())
 #: Parts of a class or id that name page furniture around the content.
-FURNITURE_WORDS = ("cookie", "consent", "banner", "breadcrumb", "menu", "navigation", "share", "skip", "sidebar",
-                   "footer")
+FURNITURE_WORDS = frozenset({"cookie", "cookies", "consent", "banner", "breadcrumb", "breadcrumbs", "menu", "navigation",
+                             "share", "skip", "sidebar", "footer"})
 #: Classes of text shown only to screen readers ("opens in a new window" after a link): not on the page.
 SCREEN_READER_ONLY = ("visually-hidden", "visuallyhidden", "sr-only", "screen-reader", "element-invisible")
 #: ARIA roles of page furniture.
@@ -68,11 +69,22 @@ class Node:
     holds_content: bool = False  # a <main>, <article> or content region is inside it
     skipped: bool | None = None  # is_skipped, once known (the tree is complete)
 
-    def words(self) -> str:
-        return f"{self.attrs.get('class', '')} {self.attrs.get('id', '')}".casefold()
+    def words(self) -> frozenset[str]:
+        """The words of its class and id (``entry-content has-share-buttons`` -> entry, content), split at spaces,
+        ``-`` and ``_``; a modifier class (``has-…``, ``with-…``: a layout state, as ``with-sidebar``) is left out."""
+        return _words(self.attrs.get("class", ""), self.attrs.get("id", ""))
 
     def role(self) -> str:
         return self.attrs.get("role", "").strip().lower()
+
+
+_WORD_BREAK = re.compile(r"[\s_-]+")
+_MODIFIER = re.compile(r"(?:has|with|is)-")
+
+
+def _words(*names: str) -> frozenset[str]:
+    return frozenset(word for name in names for part in name.casefold().split() if not _MODIFIER.match(part)
+                     for word in _WORD_BREAK.split(part) if word)
 
 
 def _is_main(node: Node) -> bool:
@@ -83,12 +95,12 @@ def _is_article(node: Node) -> bool:
     return node.tag == "article"
 
 
-def _names_content(words: str) -> bool:
-    return ("content" in words or "main" in words) and not any(word in words for word in FURNITURE_WORDS)
+def _names_content(words: frozenset[str]) -> bool:
+    return ("content" in words or "main" in words) and not words & FURNITURE_WORDS
 
 
 def _is_content_id(node: Node) -> bool:
-    return node.tag in ("div", "section") and _names_content(node.attrs.get("id", "").casefold())
+    return node.tag in ("div", "section") and _names_content(_words(node.attrs.get("id", "")))
 
 
 def _is_content_class(node: Node) -> bool:
@@ -100,9 +112,10 @@ def _is_body(node: Node) -> bool:
 
 
 #: Where the listing is looked for, in this order; the first kind of element that holds text is read: <main>
-#: (or role="main"), <article>, a region whose id names content (id="main-content"), one whose class does (a
-#: Drupal page wraps everything in class="dialog-off-canvas-main-canvas", so ids come first), the body.
-CONTENT_TESTS: tuple[Callable[[Node], bool], ...] = (_is_main, _is_article, _is_content_id, _is_content_class,
+#: (or role="main"), a region whose id names content (id="main-content"), <article>, a region whose class names
+#: content (a Drupal page wraps everything in class="dialog-off-canvas-main-canvas", so ids come first; a news
+#: teaser in an <article> beside the content must not win over it), the body.
+CONTENT_TESTS: tuple[Callable[[Node], bool], ...] = (_is_main, _is_content_id, _is_article, _is_content_class,
                                                       _is_body)
 
 
@@ -193,7 +206,8 @@ def _is_skipped(node: Node) -> bool:
     if "display:none" in style or "visibility:hidden" in style:
         return True
     words = node.words()
-    if any(word in words for word in SCREEN_READER_ONLY):
+    if any(word in f"{node.attrs.get('class', '')} {node.attrs.get('id', '')}".casefold()
+           for word in SCREEN_READER_ONLY):
         return True
     if node.holds_content or _is_region(node) or node.tag in ("html", "body"):  # their classes are page states
         return False
@@ -201,7 +215,7 @@ def _is_skipped(node: Node) -> bool:
         # A <header> inside an article or section is its heading; outside, the page's banner. A <footer> holds
         # facts about its section (dates, sharing), never its text.
         return node.tag != "header" or not node.in_section
-    return node.role() in FURNITURE_ROLES or any(word in words for word in FURNITURE_WORDS)
+    return node.role() in FURNITURE_ROLES or bool(words & FURNITURE_WORDS)
 
 
 def outermost(root: Node, test: Callable[[Node], bool]) -> list[Node]:
