@@ -96,3 +96,11 @@ def test_controls_that_the_mojibake_repair_produces_are_dropped_too() -> None:
     lines, _, diagnostics = read("Kuvaus tekstiâ€® gnp Â›[31m punainen\n".encode(), "f")
     assert [line.text for line in lines] == ["Kuvaus teksti gnp [31m punainen"]
     assert [d.code for d in diagnostics] == ["mojibake-repaired"]
+
+
+def test_a_soft_hyphen_is_dropped_and_mojibake_of_i_acute_still_repaired() -> None:
+    """U+00AD is a break hint, not a letter; it is also half of "í" in UTF-8 read as cp1252, so it goes only after
+    the repair."""
+    lines, _, problems = read("Kunta kuuluu kaik\u00adille\nMart\u00c3\u00ad hanke\n".encode(), "x")
+    assert [line.text for line in lines[:2]] == ["Kunta kuuluu kaikille", "Martí hanke"]
+    assert [p.code for p in problems] == ["mojibake-repaired"]

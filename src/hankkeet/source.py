@@ -27,7 +27,8 @@ _ODD_SPACE = re.compile(r"[\t\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 # C1 controls (a terminal acts on them) and bidi controls (text shown out of order), dropped after the mojibake
 # repair, which needs the C1 characters of UTF-8 read as Latin-1 ("Ã\x84" for "Ä"); \x85 is a line break.
-_HIDDEN = re.compile(r"[\x80-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN = re.compile(r"[\x80-\x84\x86-\x9f\u00ad\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # and the soft
+# hyphen (a break hint, not a letter), which the repair needs too: "í" in UTF-8 read as cp1252 is "Ã" + U+00AD
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r" {2,}")
 # One character class (no alternation): much faster to search than the three patterns above.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -125,14 +125,14 @@ def _is_region(node: Node) -> bool:
 
 
 class _TreeBuilder(HTMLParser):
-    """Builds a tree of Nodes from html.parser's events, closing what HTML lets authors leave open. It counts the
-    open elements of each tag, so that no event searches the open elements in vain (linear in nesting depth)."""
+    """Builds a tree of Nodes from html.parser's events, closing what HTML lets authors leave open. It keeps the
+    depths at which each tag is open, so that no event searches the open elements (linear in the page's size)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = Node("#document")
         self.open: list[Node] = [self.root]
-        self.counts: Counter[str] = Counter()
+        self.depths: defaultdict[str, list[int]] = defaultdict(list)  # tag -> depths in self.open, innermost last
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCKS:
@@ -149,8 +149,8 @@ class _TreeBuilder(HTMLParser):
                     break  # and so do all of its ancestors
                 ancestor.holds_content = True
         if tag not in VOID:
+            self.depths[tag].append(len(self.open))
             self.open.append(node)
-            self.counts[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)  # <div/> is a start tag in HTML; <br/> is void anyway
@@ -158,29 +158,26 @@ class _TreeBuilder(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "br":  # </br> is a line break to browsers
             self.handle_starttag("br", [])
-        elif self.counts[tag]:  # an end tag without its start tag is ignored
+        elif self.depths[tag]:  # an end tag without its start tag is ignored
             self._pop_to(tag)
 
     def handle_data(self, data: str) -> None:
         self.open[-1].children.append(data)
 
+    def _innermost(self, tags: frozenset[str]) -> int:
+        return max((self.depths[tag][-1] for tag in tags if self.depths[tag]), default=0)
+
     def _close(self, tags: frozenset[str], scope: frozenset[str]) -> None:
         """Close the innermost open element of ``tags``, unless an element of ``scope`` is open inside it."""
-        if not any(self.counts[tag] for tag in tags):
-            return
-        for depth in range(len(self.open) - 1, 0, -1):
-            name = self.open[depth].tag
-            if name in tags:
-                self._pop_to(name)
-                return
-            if name in scope:
-                return
+        depth = self._innermost(tags)
+        if depth and depth > self._innermost(scope):
+            self._pop_to(self.open[depth].tag)
 
     def _pop_to(self, tag: str) -> None:
         """Close the innermost open ``tag`` and everything opened inside it."""
-        while self.open[-1].tag != tag:
-            self.counts[self.open.pop().tag] -= 1
-        self.counts[self.open.pop().tag] -= 1
+        depth = self.depths[tag][-1]
+        while len(self.open) > depth:
+            self.depths[self.open.pop().tag].pop()
 
 
 def parse(text: str) -> Node:
