@@ -296,7 +296,7 @@ def test_dates_override_the_names(files: list[Path]) -> None:
 
 
 @pytest.mark.parametrize(("names", "dates", "message"), [
-    (["a.txt", "b.txt"], "2024-01-01", "--dates gives 1 dates for 2 snapshots"),
+    (["a.txt", "b.txt"], "2024-01-01", "--dates gives 1 date for 2 snapshots"),
     (["a.txt", "b.txt"], "2024-01-01,2024-01-01", "a.txt and b.txt have the same date, 2024-01-01"),
     (["a.txt", "b.txt"], "2024-01-01,2024-13-01", "--dates: '2024-13-01' is not a date (YYYY-MM-DD)"),
     (["a.txt", "b.txt"], None, "a.txt: no YYYY-MM-DD date in its name; give --dates D1,D2,…"),
@@ -346,3 +346,13 @@ def test_out_is_never_one_of_the_snapshots(files: list[Path]) -> None:
     assert (code, out) == (2, "")
     assert err == f"Error: --out {files[0].as_posix()}: that is one of the snapshots; give another file name\n"
     assert files[0].read_bytes() == before
+
+
+def test_markdown_names_a_project_without_a_title_and_counts_in_words() -> None:
+    from hankkeet.history import history, render_markdown
+
+    record = {"id": "tuntematon--kuvaus", "title": None, "ended": False, "lead": None}
+    text = render_markdown(history([("2024-01-01", []), ("2024-02-01", [record])]))
+    assert "# History of 2 snapshots (2024-01-01 to 2024-02-01)" in text
+    assert "**1 project in all, 1 in the newest**" in text
+    assert "- (no title) (`tuntematon--kuvaus`)" in text.splitlines()

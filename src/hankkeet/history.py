@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from hankkeet.diff import pair_renames
-from hankkeet.printable import printable, printable_data
+from hankkeet.printable import plural, printable, printable_data
 
 COLUMNS = ("id", "title", "first_seen", "last_seen", "ended_seen", "renamed_from", "snapshots")
 _DATE = re.compile(r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])")
@@ -161,7 +161,8 @@ def snapshot_dates(names: list[str], given: str | None) -> list[str]:
     if given is not None:
         dates = [d.strip() for d in given.split(",")]
         if len(dates) != len(names):
-            raise SnapshotDateError(f"--dates gives {len(dates)} dates for {len(names)} snapshots")
+            raise SnapshotDateError(f"--dates gives {plural(len(dates), 'date')} for "
+                                    f"{plural(len(names), 'snapshot')}")
         dates = [_checked(d, "--dates") for d in dates]
     else:
         found = [date_in_name(n) for n in names]
@@ -187,15 +188,20 @@ def render_csv(result: History) -> str:
 def _summary(step: Step) -> str:
     counts = ", ".join(f"{len(getattr(step, kind))} {kind}" for kind in ("added", "returned", "renamed", "ended",
                                                                           "removed"))
-    return f"{step.projects} projects ({step.ended_projects} ended); {counts}"
+    return f"{plural(step.projects, 'project')} ({step.ended_projects} ended); {counts}"
+
+
+def _title(title: str | None) -> str:
+    return "(no title)" if title is None else title
 
 
 def _project(item: dict[str, Any]) -> str:
-    return f"- {item['title']} (`{item['id']}`)"
+    return f"- {_title(item['title'])} (`{item['id']}`)"
 
 
 def _rename(item: dict[str, Any]) -> str:
-    return f"- “{item['old_title']}” → “{item['new_title']}” (`{item['old_id']}` → `{item['new_id']}`)"
+    return (f"- “{_title(item['old_title'])}” → “{_title(item['new_title'])}” "
+            f"(`{item['old_id']}` → `{item['new_id']}`)")
 
 
 #: The sections of a snapshot in the markdown timeline: heading, Step field, how one item is written.
@@ -207,12 +213,13 @@ def render_markdown(result: History) -> str:
     """A readable timeline: per snapshot, the projects added, returned, renamed, first marked ended and removed."""
     steps = [Step(**printable_data(vars(s))) for s in result.steps]
     span = f"{steps[0].date} to {steps[-1].date}" if steps else "none"
-    out = [f"# History of {len(steps)} snapshots ({span})", "",
-           f"**{len(result.rows)} projects in all, {steps[-1].projects if steps else 0} in the newest**", ""]
+    out = [f"# History of {plural(len(steps), 'snapshot')} ({span})", "",
+           f"**{plural(len(result.rows), 'project')} in all, {steps[-1].projects if steps else 0} in the newest**",
+           ""]
     for number, step in enumerate(steps):
         out += [f"## {step.date}", ""]
         if number == 0:
-            out += [f"{step.projects} projects ({step.ended_projects} ended): the first snapshot", ""]
+            out += [f"{plural(step.projects, 'project')} ({step.ended_projects} ended): the first snapshot", ""]
             continue
         out += [_summary(step), ""]
         for heading, kind, line in _SECTIONS:

@@ -42,3 +42,8 @@ def printable_data(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [printable_data(v) for v in value]
     return value
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 project``, ``2 projects``: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from hankkeet.inputs import InputError, extract_listing, load_gazetteer
 from hankkeet.model import Release
-from hankkeet.printable import printable
+from hankkeet.printable import plural, printable
 
 if TYPE_CHECKING:
     from hankkeet.municipalities import Gazetteer
@@ -31,11 +31,6 @@ def without_cycle_collector() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 project``, ``2 projects``: a count with its noun in the right number."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def summary(name: str, release: Release, target: str) -> str:
