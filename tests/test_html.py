@@ -457,3 +457,18 @@ def test_save_text_of_an_empty_name_is_refused(tmp_path: Path) -> None:
     page.write_text(SMALL_PAGE, encoding="utf-8")
     code, _, err = run("extract", str(page), "--out", str(tmp_path / "o"), "--save-text", "")
     assert code == 2 and err.splitlines()[-1].endswith("an empty name; give a file name")
+
+
+@pytest.mark.parametrize("charset", ["utf-7", "cp500"])
+def test_a_charset_in_which_markup_is_not_ascii_is_ignored(charset: str) -> None:
+    """As browsers do: the page is read as UTF-8, never as UTF-7's "+AOQ-" or EBCDIC garbage."""
+    page = f'<meta charset="{charset}"><p>Hämeenlinna +AOQ-</p>'.encode()
+    assert html_to_text(page) == "Hämeenlinna +AOQ-\n"
+
+
+def test_a_web_archive_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "page.mhtml"
+    archive.write_bytes(b"From: <Saved by Blink>\nSnapshot-Content-Location: https://vm.fi/x\nMIME-Version: 1.0\n\n")
+    code, _, err = run("extract", str(archive), "--out", str(tmp_path / "o"))
+    assert (code, err) == (2, f"Error: {archive}: a web archive (MHTML, saved as a single file), not a listing; "
+                              "save the page as HTML or text\n")

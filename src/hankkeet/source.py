@@ -74,6 +74,8 @@ _DOCUMENTS = (
     (b"{\\rtf", "an RTF document"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word document in the old .doc format (or another old Office file)"),
     (b"PK\x03\x04", "a ZIP archive"),
+    (b"From: <Saved by Blink>", "a web archive (MHTML, saved as a single file)"),
+    (b"MIME-Version: 1.0", "a MIME message or web archive (MHTML)"),
 )
 #: What a ZIP archive is, by the names of its first entries (or the ``mimetype`` entry of OpenDocument).
 _ZIP_KINDS = (

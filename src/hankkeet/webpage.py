@@ -369,9 +369,14 @@ def declared_charset(data: bytes) -> str | None:
         return None
     label = finder.charset.lower()
     try:
-        return text_codec(_CHARSET_MEANS.get(label, label))
+        codec = text_codec(_CHARSET_MEANS.get(label, label))
     except SourceError:
         return None  # read as UTF-8, where a browser would fall back to its default
+    # Only an encoding in which the markup itself is ASCII can be declared in it (no UTF-7, UTF-16 or EBCDIC:
+    # browsers ignore those too).
+    if codecs.lookup(codec).name in ("utf-7",) or "<meta>".encode(codec, "replace") != b"<meta>":
+        return None
+    return codec
 
 
 def page_encoding(data: bytes, encoding: str | None = None) -> str | None:
