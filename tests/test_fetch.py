@@ -5,8 +5,11 @@ import errno
 import hashlib
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -288,7 +291,7 @@ def test_a_failed_rename_of_snapshots_csv_leaves_nothing(server: Server, raw: Pa
     code, err = fetch(url, raw, day="2025-06-08")
     assert code == 2
     assert err == (f"Error: cannot write to {raw.as_posix()}: Input/output error ({raw.as_posix()}/SNAPSHOTS.csv); "
-                   "the previous outputs are as they were\n")
+                   "the previous outputs are as they were; nothing was stored\n")
     assert files(raw) == before
 
 
@@ -306,6 +309,7 @@ def test_a_failed_write_of_snapshots_csv_leaves_nothing(server: Server, raw: Pat
     code, err = fetch(url, raw)
     assert code == 2
     assert err.startswith(f"Error: cannot write to {raw.as_posix()}: No space left on device"), err
+    assert err.endswith("; nothing was stored\n"), err
     assert files(raw) == {}
 
 
@@ -348,3 +352,190 @@ def test_snapshots_csv_round_trips_with_commas_and_quotes() -> None:
     text = render_snapshots(rows)
     assert text.startswith(HEADER) and '"W/""x,y"""' in text
     assert parse_snapshots(text, "SNAPSHOTS.csv") == rows
+
+
+# ---- a download cut short
+
+
+@pytest.fixture
+def cut_short() -> Iterator[tuple[str, list[int]]]:
+    """A server that promises a page's length, sends half of it and closes; the URL and its count of requests."""
+    served: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.append(1)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(PAGE[:len(PAGE) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/page", served
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def test_a_download_cut_short_is_retried_then_exit_2(cut_short: tuple[str, list[int]], raw: Path,
+                                                     sleeps: list[float]) -> None:
+    url, served = cut_short
+    code, err = fetch(url, raw, "--retries", "1", "-q")
+    assert (code, err) == (2, (f"Error: {url}: the connection closed before the whole answer (2 attempts); "
+                              "nothing was stored\n"))
+    assert len(served) == 2 and sleeps == [1.0] and files(raw) == {}
+
+
+# ---- a page without a listing
+
+
+@pytest.mark.parametrize("body", [
+    ('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main><h1>Huoltokatko</h1>'
+     "<p>Sivusto on tilapäisesti poissa käytöstä. Yritä myöhemmin uudelleen.</p></main></body></html>"),
+    ('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><nav><ul><li>Etusivu</li>'
+     "<li>Ajankohtaista</li></ul></nav><footer><p>Valtiovarainministeriö</p></footer></body></html>"),
+], ids=["maintenance", "navigation-only"])
+def test_a_page_without_a_listing_is_refused(server: Server, raw: Path, body: str) -> None:
+    url = server.script("/page", Answer(body=body.encode()))
+    assert fetch(url, raw) == (2, (f"Error: {url}: the page has no listing (no project in its main content); "
+                                  "nothing was stored\n"))
+    assert files(raw) == {}
+
+
+# ---- the charset: BOM, then the Content-Type header, then <meta>
+
+NO_META = PAGE.decode("utf-8").replace('<meta charset="utf-8">', "")
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (NO_META.encode("latin-1"), "text/html; charset=ISO-8859-1"),  # the header only
+    (PAGE.decode("utf-8").encode("cp1252"), "text/html; charset=windows-1252"),  # the header against <meta>
+    (b"\xef\xbb\xbf" + NO_META.encode("utf-8"), "text/html; charset=iso-8859-1"),  # the BOM against the header
+], ids=["header-only", "header-over-meta", "bom-over-header"])
+def test_the_charset_of_the_content_type_header_is_read(server: Server, raw: Path, body: bytes,
+                                                        content_type: str) -> None:
+    url = server.script("/page", Answer(body=body, headers={"Content-Type": content_type}))
+    code, err = fetch(url, raw)
+    assert code == 0, err
+    assert (raw / f"{DAY}.html").read_bytes() == body
+    assert "Lisätietoja\n" in (raw / f"{DAY}.txt").read_text(encoding="utf-8")
+
+
+def test_a_page_that_cannot_be_decoded_is_one_line(server: Server, raw: Path) -> None:
+    url = server.script("/page", Answer(body=NO_META.encode("latin-1"), headers=HTML))  # says UTF-8, is not
+    code, err = fetch(url, raw)
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"Error: {url}: the page cannot be decoded as utf-8 (the Content-Type header's "
+                          "charset): not valid utf-8 at byte offset "), err
+    assert err.endswith("; nothing was stored\n") and files(raw) == {}
+
+
+# ---- mistakes in what is given: one line, exit 2
+
+
+def test_an_invalid_url_is_one_line(raw: Path) -> None:
+    assert fetch("http://[::1", raw) == (2, "Error: http://[::1: not a valid URL (Invalid IPv6 URL)\n")
+    assert fetch("http://127.0.0.1:port/", raw)[0] == 2
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "nan", "-nan", "0.01", "0"])
+def test_a_timeout_out_of_range_is_refused(raw: Path, sleeps: list[float], value: str) -> None:
+    code, err = fetch("http://127.0.0.1:9/page", raw, "--timeout", value)
+    assert code == 2 and "Invalid value for '--timeout'" in err, err
+    assert sleeps == [] and files(raw) == {}
+
+
+def test_a_snapshots_csv_with_a_huge_field_is_one_line(server: Server, raw: Path) -> None:
+    raw.mkdir()
+    (raw / "SNAPSHOTS.csv").write_text(HEADER + f"{DAY},{'x' * 200_000},{'0' * 64},1,200,,\r\n", encoding="utf-8")
+    url = server.script("/page", Answer())
+    code, err = fetch(url, raw)
+    assert code == 2 and err.startswith(f"Error: {raw.as_posix()}/SNAPSHOTS.csv: cannot read it (field larger "), err
+    assert err.endswith("; nothing was stored\n") and server.requests == []
+
+
+def test_a_snapshots_csv_line_without_a_date_is_refused(server: Server, raw: Path) -> None:
+    raw.mkdir()
+    (raw / "SNAPSHOTS.csv").write_text(HEADER + f"9999-99,x,{'0' * 64},1,200,,\r\n", encoding="utf-8")
+    url = server.script("/page", Answer())
+    assert fetch(url, raw) == (2, (f"Error: {raw.as_posix()}/SNAPSHOTS.csv:2: not a line hankkeet wrote (7 fields); "
+                                  "nothing was stored\n"))
+
+
+def test_a_url_with_letters_outside_ascii_is_percent_encoded(server: Server, raw: Path) -> None:
+    server.script("/p%C3%A4iv%C3%A4%20sivu?q=%C3%A4&r=%2F", Answer())
+    url = server.url("/päivä sivu?q=ä&r=%2F")
+    code, err = fetch(url, raw)
+    assert code == 0, err
+    assert err == f"stored {raw.as_posix()}/{DAY}.html and .txt ({len(PAGE)} bytes, sha256 {short(PAGE)})\n"
+    assert csv_text(raw) == HEADER + line(url)  # the URL as given
+
+
+def test_request_url_encodes_the_host_in_idna_and_the_rest_in_utf8() -> None:
+    request_url = hankkeet.fetch.request_url
+    assert request_url("http://Bücher.example:8080/ä b/?x=ä&y=%20#frag") == (
+        "http://xn--bcher-kva.example:8080/%C3%A4%20b/?x=%C3%A4&y=%20")
+    assert request_url("https://vm.fi/kuntien-digitalisaation-kannustinjarjestelma") == (
+        "https://vm.fi/kuntien-digitalisaation-kannustinjarjestelma")
+
+
+def test_a_redirect_loop_is_one_line(server: Server, raw: Path) -> None:
+    url = server.script("/loop", Answer(302, b"", {"Location": "/loop"}))
+    code, err = fetch(url, raw)
+    assert code == 2 and err.count("\n") == 1 and "\\n" not in err, err
+    assert err.startswith(f"Error: {url}: HTTP 302 ") and "infinite loop" in err, err
+    assert err.endswith("; nothing was stored\n") and files(raw) == {}
+
+
+# ---- dates and the lines of SNAPSHOTS.csv
+
+
+def test_a_date_in_the_future_is_refused(server: Server, raw: Path) -> None:
+    url = server.script("/page", Answer())
+    today = datetime.now(UTC).date()
+    assert fetch(url, raw, day="2099-12-31") == (
+        2, f"Error: --date: 2099-12-31 is in the future (today is {today.isoformat()}, UTC)\n")
+    assert server.requests == [] and files(raw) == {}
+    code, err = fetch(url, raw, day="2025-13-01")
+    assert code == 2 and "Invalid value for '--date'" in err, err
+    tomorrow = (today + timedelta(days=1)).isoformat()  # another time zone's today
+    assert fetch(url, raw, "-q", day=tomorrow) == (0, "")
+
+
+def test_the_same_page_under_two_urls_on_one_day_keeps_both_lines(server: Server, raw: Path) -> None:
+    first = server.script("/page", Answer())
+    second = server.script("/Page", Answer())
+    assert fetch(first, raw)[0] == 0
+    assert fetch(second, raw)[0] == 0
+    assert csv_text(raw) == HEADER + line(first) + line(second)
+    assert fetch(first, raw, "--force", "-q") == (0, "")  # unchanged
+    assert csv_text(raw) == HEADER + line(first) + line(second)
+
+
+def test_a_forced_replacement_drops_the_other_urls_line_of_the_replaced_files(server: Server, raw: Path) -> None:
+    first = server.script("/page", Answer())
+    second = server.script("/Page", Answer(body=OTHER))
+    assert fetch(first, raw)[0] == 0
+    assert fetch(second, raw, "--force")[0] == 0
+    assert csv_text(raw) == HEADER + line(second, OTHER)
+
+
+def test_the_conditional_request_uses_the_latest_date_not_the_last_line(server: Server, raw: Path) -> None:
+    url = server.script("/page", Answer(body=OTHER, headers={**HTML, "ETag": '"v2"'}),
+                        Answer(headers={**HTML, "ETag": '"v1"'}), Answer(304, b"", {"ETag": '"v2"'}))
+    assert fetch(url, raw, "-q", day="2025-06-08") == (0, "")
+    assert fetch(url, raw, "-q", day=DAY) == (0, "")  # back-filled: the last line, an older date
+    assert fetch(url, raw, day="2025-06-09") == (0, f"unchanged since 2025-06-08 (sha256 {short(OTHER)})\n")
+    assert server.requests[2].headers["If-None-Match"] == '"v2"'

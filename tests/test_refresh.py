@@ -68,10 +68,11 @@ def repo(tmp_path: Path) -> Path:
     return copy
 
 
-def refresh(repo: Path, url: str, *command: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "HANKKEET")}
+def refresh(repo: Path, url: str, *command: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "HANKKEET", "HANKKEET_ALLOW_SHRINK")}
     return subprocess.run(list(command or ["bash", "scripts/refresh.sh"]), cwd=repo, capture_output=True, text=True,
-                          env={**env, "HANKKEET_URL": url}, timeout=120, check=False)
+                          env={**env, "HANKKEET_URL": url, **extra}, timeout=120, check=False)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -144,3 +145,51 @@ def test_the_example_workflow_runs_make_refresh_and_opens_a_pull_request_from_it
     assert "if make refresh; then" in steps[2]["run"] and "[ -s refresh-summary.md ]" in steps[2]["run"]
     assert steps[3]["with"]["body-path"] == "refresh-summary.md"
     assert "refresh:" in (ROOT / "Makefile").read_text(encoding="utf-8").split(".PHONY:")[1]
+
+
+def test_the_snapshot_read_is_the_newest_that_snapshots_csv_names(server: Server, repo: Path) -> None:
+    """Not the last file name that looks like a date: a stray 9999-99-99.txt is no snapshot."""
+    (repo / "data" / "raw" / "9999-99-99.txt").write_text("Huoltokatko\n", encoding="utf-8")
+    url = server.script("/listing", Answer(body=page(LISTING_TEXT), headers=HTML))
+    before = tree(repo / "hankkeet")
+    done = refresh(repo, url)
+    assert done.returncode == 0, done.stderr
+    [day] = {name[:10] for name in snapshots(repo) if name[:2] == "20"}
+    assert done.stderr.splitlines()[-1] == f"hankkeet/ is up to date with data/raw/{day}.txt", done.stderr
+    assert tree(repo / "hankkeet") == before
+
+
+def shrunk() -> str:
+    """The listing cut to its first 20 projects of 142: a page that lost most of its content."""
+    lines = LISTING_TEXT.splitlines(keepends=True)
+    ends = [number for number, text in enumerate(lines) if text == "Lisätietoja\n"]
+    return "".join(lines[:ends[20] - 2])
+
+
+def test_a_listing_with_less_than_half_the_projects_is_refused_unless_allowed(server: Server, repo: Path) -> None:
+    url = server.script("/listing", Answer(body=page(shrunk()), headers=HTML))
+    before = tree(repo / "hankkeet")
+    done = refresh(repo, url)
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("Error: refusing to replace hankkeet/: the new listing has "), done.stderr
+    assert last.endswith(" projects, the committed dataset 142; check the page (HANKKEET_ALLOW_SHRINK=1 to "
+                         "accept)"), done.stderr
+    assert done.stdout == "" and not (repo / "refresh-summary.md").exists()
+    assert tree(repo / "hankkeet") == before and not (repo / "data" / "out").exists()
+    allowed = refresh(repo, url, HANKKEET_ALLOW_SHRINK="1")
+    assert allowed.returncode == 1, allowed.stderr
+    assert allowed.stdout.startswith("## Changes since hankkeet")
+    assert 0 < len(list((repo / "hankkeet").glob("*.yaml"))) < 71
+
+
+def test_a_missing_dataset_is_created(server: Server, repo: Path) -> None:
+    url = server.script("/listing", Answer(body=page(LISTING_TEXT), headers=HTML))
+    committed = tree(repo / "hankkeet")
+    shutil.rmtree(repo / "hankkeet")
+    done = refresh(repo, url)
+    assert done.returncode == 1, done.stderr
+    [day] = {name[:10] for name in snapshots(repo) if name[0].isdigit()}
+    assert done.stdout == f"## hankkeet/ created\n\n**142 projects from data/raw/{day}.txt**\n"
+    assert (repo / "refresh-summary.md").read_text(encoding="utf-8") == done.stdout
+    assert tree(repo / "hankkeet") == committed

@@ -663,9 +663,18 @@ FETCH_EXIT_CODES = """\b
 Exit status:
   0  stored, or unchanged since the last snapshot (nothing stored)
   2  usage error; the page could not be fetched (HTTP error, 5xx or timeout
-     after the retries, not HTML, a redirect to another host) or stored;
-     nothing was stored
+     after the retries, not HTML, a redirect to another host), has no listing,
+     or could not be stored; nothing was stored
   128+N  ended by signal N (130: Ctrl-C)"""
+
+
+def _fetch_timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """--timeout: FloatRange lets NaN through (no comparison with it is true)."""
+    import math
+
+    if math.isnan(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 @main.command("fetch", epilog=FETCH_EXIT_CODES)
@@ -673,10 +682,10 @@ Exit status:
 @click.option("--into", type=FOLDER, default=Path("data/raw"), show_default=True,
               help="Folder of the snapshots: YYYY-MM-DD.html, YYYY-MM-DD.txt and SNAPSHOTS.csv.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="Store the snapshot under this date  [default: today, UTC]")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              metavar="SECONDS",
-              help="Seconds one attempt may take.")
+              help="Store the snapshot under this date, at most tomorrow  [default: today, UTC]")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=3600), default=30.0, show_default=True,
+              metavar="SECONDS", callback=_fetch_timeout,
+              help="Seconds one attempt may take (0.1 to 3600).")
 @click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True, metavar="N",
               help="Attempts after the first on a 5xx answer, a timeout or a dropped connection (1, 2, 4 s apart).")
 @click.option("--force", is_flag=True, help="Replace a snapshot of the same date that holds another page.")
@@ -690,8 +699,8 @@ def fetch_command(url: str, into: Path, day: datetime | None, timeout: float, re
     status, etag, last_modified), all or nothing. The request names hankkeet and
     is conditional on the last snapshot of URL; a 304 answer or the same bytes
     store nothing and exit 0. Redirects are followed only on the same host; an
-    answer that is not HTML, an HTTP error, or a snapshot of that date with other
-    content (without --force) is exit 2.
+    answer that is not HTML, a page with no listing, an HTTP error, or a snapshot
+    of that date with other content (without --force) is exit 2.
 
     \b
     Examples:
@@ -704,13 +713,23 @@ def fetch_command(url: str, into: Path, day: datetime | None, timeout: float, re
         if not quiet:
             click.echo(printable(message), err=True)
 
-    when = (day or datetime.now(UTC)).date().isoformat()
+    from datetime import timedelta
+
+    today = datetime.now(UTC).date()
+    if day is not None and day.date() > today + timedelta(days=1):  # a day's slack for clocks and time zones
+        raise InputError(f"--date: {day.date().isoformat()} is in the future (today is {today.isoformat()}, UTC)")
+    when = (day.date() if day else today).isoformat()
     try:
         fetch.check_url(url)
         last = fetch.last_snapshot(fetch.read_snapshots(into), url)
         page = fetch.check_changed(fetch.download(url, last, timeout, retries, fetch.pause, say), last)
-        with _staging(into) as staging:
-            snapshot = fetch.store(staging, page, when, force)
+        try:
+            with _staging(into) as staging:
+                snapshot = fetch.store(staging, page, when, force)
+        except InputError as err:  # cannot write to INTO: the folder is as it was, unless it says otherwise
+            if "next run" in err.message or err.message.endswith("nothing was stored"):
+                raise
+            raise InputError(err.message + "; nothing was stored") from None
     except fetch.Unchanged as same:
         say(str(same))
         return

@@ -6,9 +6,11 @@ time); a snapshot is ``YYYY-MM-DD.html``, its text rendition ``YYYY-MM-DD.txt`` 
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import re
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from http.client import HTTPException, HTTPMessage, HTTPResponse, IncompleteRead
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from hankkeet import __version__
 from hankkeet.runs import plural
@@ -33,6 +35,11 @@ BACKOFF_SECONDS = 1.0  # before the second attempt; doubled before each next one
 MAX_PAGE_BYTES = 64 * 1024**2  # the page is about 1 MB; a server that sends without end is cut off
 _CHUNK = 64 * 1024
 _NOTHING = "; nothing was stored"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What percent-encoding leaves as it is: the reserved characters and "%" (a URL given already encoded stays so).
+_PATH_SAFE = "/%:@!$&'()*+,;=~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class FetchError(Exception):
@@ -77,6 +84,7 @@ class Page:
     body: bytes
     etag: str
     last_modified: str
+    charset: str | None = None  # of the Content-Type header
 
     @property
     def sha256(self) -> str:
@@ -101,13 +109,18 @@ def read_snapshots(folder: Path) -> list[Snapshot]:
 
 def parse_snapshots(text: str, name: str) -> list[Snapshot]:
     """Parse SNAPSHOTS.csv; a header or line it did not write is refused rather than guessed at."""
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:  # a field longer than the csv module takes, a stray quote
+        raise FetchError(f"{name}: cannot read it ({err}){_NOTHING}") from None
     if rows and tuple(rows[0]) != COLUMNS:
         raise FetchError(f"{name}: the header is not {','.join(COLUMNS)}; not a file hankkeet wrote{_NOTHING}")
     snapshots = []
     for number, row in enumerate(rows[1:], start=2):
         try:
             date, url, sha256, size, status, etag, last_modified = row
+            if not _DATE.fullmatch(date):
+                raise ValueError(date)
             snapshots.append(Snapshot(date, url, sha256, int(size), int(status), etag, last_modified))
         except ValueError:
             raise FetchError(f"{name}:{number}: not a line hankkeet wrote ({len(row)} fields){_NOTHING}") from None
@@ -124,8 +137,10 @@ def render_snapshots(snapshots: list[Snapshot]) -> str:
 
 
 def last_snapshot(snapshots: list[Snapshot], url: str) -> Snapshot | None:
-    """The most recent snapshot of ``url`` (the last line, as lines are appended)."""
-    return next((s for s in reversed(snapshots) if s.url == url), None)
+    """The most recent snapshot of ``url``: the latest date (a back-filled --date is appended after newer lines);
+    of one date, the later line."""
+    ours = [(s.date, number, s) for number, s in enumerate(snapshots) if s.url == url]
+    return max(ours, key=lambda item: item[:2])[2] if ours else None
 
 
 # ---- the request and its answer
@@ -133,9 +148,31 @@ def last_snapshot(snapshots: list[Snapshot], url: str) -> Snapshot | None:
 
 def check_url(url: str) -> None:
     """Only http(s) URLs with a host are fetched (urllib would also open file: and ftp: ones)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as err:
+        raise FetchError(f"{url}: not a valid URL ({err})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url}: not an http or https URL with a host; only web pages are fetched")
+
+
+def request_url(url: str) -> str:
+    """``url`` as it goes on the wire: a host name in IDNA (ASCII), the path and query percent-encoded as UTF-8
+    where they hold other characters than ASCII (HTTP sends ASCII only; a browser does the same)."""
+    check_url(url)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        host = parts.hostname or ""
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError as err:
+            raise FetchError(f"{url}: the host name {host} is not a valid internationalised name ({err})") from None
+        userinfo = netloc.rpartition("@")[0]
+        netloc = (f"{userinfo}@" if userinfo else "") + ascii_host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=_PATH_SAFE), quote(parts.query, safe=_QUERY_SAFE),
+                       ""))
 
 
 def request_headers(last: Snapshot | None) -> dict[str, str]:
@@ -165,7 +202,7 @@ class _SameHost(urllib.request.HTTPRedirectHandler):
     """Follows redirects only to the host that was asked, over http or https; refuses any other."""
 
     def __init__(self, url: str) -> None:
-        self.host = urlsplit(url).hostname
+        self.host = urlsplit(request_url(url)).hostname
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
@@ -188,6 +225,8 @@ def _read_body(response: HTTPResponse, url: str, deadline: float) -> bytes:
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
+    if response.length:  # bytes the Content-Length promised that never came: read1 ends quietly at a close
+        raise IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
 
 
@@ -195,19 +234,23 @@ def _attempt(opener: urllib.request.OpenerDirector, url: str, headers: dict[str,
              timeout: float) -> Page | None:
     """One GET: the page, None for 304 Not Modified, _Transient for what another attempt may cure."""
     deadline = time.monotonic() + timeout
+    target = request_url(url)
     try:
-        with opener.open(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
+        with opener.open(urllib.request.Request(target, headers=headers), timeout=timeout) as response:
             check_content_type(url, response.headers.get("Content-Type"))
             body = _read_body(response, url, deadline)
-            return Page(url, response.geturl(), response.status, body, response.headers.get("ETag") or "",
-                        response.headers.get("Last-Modified") or "")
+            final = response.geturl()
+            return Page(url, url if final == target else final, response.status, body,
+                        response.headers.get("ETag") or "", response.headers.get("Last-Modified") or "",
+                        response.headers.get_content_charset())
     except urllib.error.HTTPError as err:
         err.close()
         if err.code == 304:
             return None
+        reason = " ".join(str(err.reason).split())  # urllib's message of a redirect loop spans lines
         if err.code >= 500:
-            raise _Transient(f"HTTP {err.code} {err.reason}") from None
-        raise FetchError(f"{url}: HTTP {err.code} {err.reason}{_NOTHING}") from None
+            raise _Transient(f"HTTP {err.code} {reason}") from None
+        raise FetchError(f"{url}: HTTP {err.code} {reason}{_NOTHING}") from None
     except (TimeoutError, ConnectionError, IncompleteRead) as err:
         raise _Transient(_describe(err, timeout)) from None
     except urllib.error.URLError as err:
@@ -235,7 +278,7 @@ def download(url: str, last: Snapshot | None, timeout: float, retries: int,
              sleep: Callable[[float], None] = pause, report: Callable[[str], None] = lambda message: None,
              backoff: float = BACKOFF_SECONDS) -> Page | None:
     """GET ``url`` (conditional on ``last``), trying again after 5xx answers and timeouts; None for 304."""
-    check_url(url)
+    request_url(url)  # a URL that cannot be sent is refused before any attempt
     opener = urllib.request.build_opener(_SameHost(url))
     headers = request_headers(last)
     attempts = 1
@@ -266,6 +309,50 @@ def check_changed(page: Page | None, last: Snapshot | None) -> Page:
     return page
 
 
+# ---- what the page says
+
+
+def page_text(page: Page) -> str:
+    """The text rendition of the page, decoded as a browser would: by its BOM, else the charset of the
+    Content-Type header, else its own <meta> declaration, else as UTF-8."""
+    from hankkeet.source import SourceError
+    from hankkeet.webpage import html_to_text
+
+    encoding = None if page.body.startswith(_BOMS) else header_encoding(page.charset)
+    try:
+        return html_to_text(page.body, encoding)
+    except SourceError as err:
+        how = f" as {encoding} (the Content-Type header's charset)" if encoding else ""
+        raise FetchError(f"{page.url}: the page cannot be decoded{how}: {err}{_NOTHING}") from None
+
+
+def header_encoding(charset: str | None) -> str | None:
+    """The codec of a Content-Type charset, with the labels a browser reads otherwise (latin-1 is windows-1252);
+    None for none, or one Python does not know (the page's own declaration decides then, as in a browser)."""
+    from hankkeet.source import SourceError, text_codec
+    from hankkeet.webpage import _CHARSET_MEANS
+
+    if not charset or not charset.strip():
+        return None
+    label = charset.strip().strip("\"'").lower()
+    try:
+        return text_codec(_CHARSET_MEANS.get(label, label))
+    except SourceError:
+        return None
+
+
+def check_listing(page: Page, text: str) -> None:
+    """Refuse a page whose main content holds no project (a maintenance page, one left with its navigation):
+    stored, it would become the newest snapshot, and the dataset of it an empty one. The pipeline makes a project
+    of any line that could be a title ("Huoltokatko"), so one counts only with a lead municipality or a contact."""
+    from hankkeet.municipalities import Gazetteer
+    from hankkeet.pipeline import extract
+
+    projects = extract(text, Gazetteer.load(), file=page.url).projects if text else ()
+    if not any(p.lead is not None or p.contacts for p in projects):
+        raise FetchError(f"{page.url}: the page has no listing (no project in its main content){_NOTHING}")
+
+
 # ---- storing a snapshot
 #
 # Why transaction.Staging rather than three renames here: a snapshot is a set of files like any run's outputs, and
@@ -278,11 +365,13 @@ def check_changed(page: Page | None, last: Snapshot | None) -> Page:
 
 
 def store(staging: Staging, page: Page, day: str, force: bool) -> Snapshot:
-    """Commit ``day``.html, ``day``.txt and SNAPSHOTS.csv with the new line, all or nothing."""
-    from hankkeet.webpage import html_to_text  # only when there is a page to store
+    """Commit ``day``.html, ``day``.txt and SNAPSHOTS.csv with the new line, all or nothing; a page without a
+    listing is refused first."""
     from hankkeet.transaction import text_writer, write_file
 
-    files = {f"{day}.html": page.body, f"{day}.txt": html_to_text(page.body).encode("utf-8")}
+    text = page_text(page)
+    check_listing(page, text)
+    files = {f"{day}.html": page.body, f"{day}.txt": text.encode("utf-8")}
     for name, data in files.items():
         write_file(staging.path(name), _bytes_writer(data))
     snapshot = Snapshot(day, page.url, page.sha256, len(page.body), page.status, page.etag, page.last_modified)
@@ -296,8 +385,9 @@ def store(staging: Staging, page: Page, day: str, force: bool) -> Snapshot:
         if clashes and not force:
             raise FetchError(f"{(staging.root / clashes[0]).as_posix()}: a snapshot of {day} with other content is "
                              f"already there; not replacing it (--force replaces it){_NOTHING}")
-        if any((staging.root / name).exists() for name in files):  # the line of a replaced snapshot goes with it
-            snapshots = [s for s in snapshots if s.date != day]
+        # The URL's line of that date is replaced; another URL's line of that date stays if it names these bytes
+        # (the same page under another spelling), and goes with its files if they are replaced (--force).
+        snapshots = [s for s in snapshots if s.date != day or (s.url != page.url and s.sha256 == snapshot.sha256)]
         write_file(staging.path(SNAPSHOTS), text_writer(render_snapshots([*snapshots, snapshot])))
         return []
 
