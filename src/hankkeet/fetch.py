@@ -330,13 +330,13 @@ def header_encoding(charset: str | None) -> str | None:
     """The codec of a Content-Type charset, with the labels a browser reads otherwise (latin-1 is windows-1252);
     None for none, or one Python does not know (the page's own declaration decides then, as in a browser)."""
     from hankkeet.source import SourceError, text_codec
-    from hankkeet.webpage import _CHARSET_MEANS
+    from hankkeet.webpage import CHARSET_MEANS
 
     if not charset or not charset.strip():
         return None
     label = charset.strip().strip("\"'").lower()
     try:
-        return text_codec(_CHARSET_MEANS.get(label, label))
+        return text_codec(CHARSET_MEANS.get(label, label))
     except SourceError:
         return None
 

@@ -356,7 +356,7 @@ class _CharsetFinder(HTMLParser):
 
 #: Labels that mean another codec (WHATWG Encoding Standard): Latin-1 and ASCII are read as windows-1252, and a
 #: UTF-16 label in a page whose head was readable as ASCII is UTF-8.
-_CHARSET_MEANS = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+CHARSET_MEANS = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
                   "us-ascii": "cp1252", "ascii": "cp1252", "utf-16": "utf-8", "utf-16le": "utf-8",
                   "utf-16be": "utf-8"}
 
@@ -369,7 +369,7 @@ def declared_charset(data: bytes) -> str | None:
         return None
     label = finder.charset.lower()
     try:
-        codec = text_codec(_CHARSET_MEANS.get(label, label))
+        codec = text_codec(CHARSET_MEANS.get(label, label))
     except SourceError:
         return None  # read as UTF-8, where a browser would fall back to its default
     # Only an encoding in which the markup itself is ASCII can be declared in it (no UTF-7, UTF-16 or EBCDIC:
