@@ -29,14 +29,13 @@ from hankkeet.inputs import (
     stdin_lines,
 )
 from hankkeet.model import Release
-from hankkeet.printable import printable
+from hankkeet.printable import plural, printable
 from hankkeet.runs import (
     GAZETTEERS,
     ORGANISATION_KINDS,
     Done,
     Task,
     cached_gazetteer,
-    plural,
     run_task,
     summary,
     without_cycle_collector,

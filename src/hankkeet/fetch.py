@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from hankkeet import __version__
-from hankkeet.runs import plural
+from hankkeet.printable import plural
 
 if TYPE_CHECKING:
     from hankkeet.transaction import PathWriter, Staging
