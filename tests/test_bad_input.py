@@ -107,7 +107,7 @@ def test_100000_titles_and_no_structure(gazetteer: Gazetteer) -> None:
     assert time.perf_counter() - start < 60
     (project,) = release.projects
     assert (project.title, project.line_start, project.line_end) == ("Otsikko numero 0", 1, 100_000)
-    assert {d.code for d in release.diagnostics} == {"no-contact", "lead-unknown"}
+    assert {d.code for d in release.diagnostics} == {"no-contact", "lead-unknown", "title-like-line"}
 
 
 PATHOLOGICAL = [
