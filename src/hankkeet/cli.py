@@ -87,10 +87,13 @@ def main() -> None:
 
     \b
     Examples:
-      hankkeet extract                      # data/raw/*.txt -> data/out/
+      hankkeet extract                      # data/raw/ (its newest snapshot) -> data/out/
       hankkeet extract listing.txt --out out/
+      hankkeet extract saved-page.html --out out/ --save-text out/page.txt
       cat listing.txt | hankkeet extract - --out out/ --strict
       hankkeet extract listing.txt --out - --format csv --table partners | head
+      hankkeet fetch https://vm.fi/kuntien-digitalisaation-kannustinjarjestelma
+      hankkeet history data/raw/????-??-??.txt --format markdown
 
     \b
     Shell completion (bash; zsh_source and fish_source likewise):
