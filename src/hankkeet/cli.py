@@ -156,12 +156,14 @@ def _cannot_write(folder: Path, err: OSError) -> InputError:
               help="Also write hankkeet.sqlite: the tables with keys, indexes and full-text search.")
 @click.option("--save-text", type=FILE, default=None, metavar="FILE",
               help="Also write the text the line numbers refer to (of a web page: its text rendition). One INPUT.")
+@click.option("--review", is_flag=True,
+              help="Also write review.html: the review page (source lines beside the records, warnings, pictures).")
 @encoding_option
 @overrides_option
 @max_bytes_option
 def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: str | None, strict: bool,
                     quiet: bool, check: bool, jobs: int, excel: bool, sqlite: bool, save_text: Path | None,
-                    encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
+                    review: bool, encoding: str | None, overrides: Path | None, max_bytes: int) -> None:
     """Extract projects from listing files into YAML, CSV and SQLite.
 
     An INPUT is a text listing or a saved web page (HTML, found by its content),
@@ -170,7 +172,8 @@ def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: 
 
     With no INPUT, reads data/raw/*.txt; - reads standard input. One input writes
     OUT/hankkeet.yaml, projects.csv, partners.csv, contacts.csv, participants.csv,
-    municipalities.csv, datapackage.json and hankkeet.sqlite; several inputs write
+    municipalities.csv, datapackage.json and hankkeet.sqlite (and, with --review,
+    review.html); several inputs write
     each into OUT/<input name without extension>/ (and remove the files of an
     earlier single-input run from OUT). --out - writes one stream to standard
     output instead: hankkeet.yaml, or the same as JSON, or one CSV table.
@@ -188,11 +191,14 @@ def extract_command(inputs: tuple[str, ...], out: Path, fmt: str | None, table: 
     names = input_names(inputs)
     _check_stream_options(names, bool(inputs), out, fmt, table, check, excel)
     _check_save_text(names, save_text, check, out)
+    if review and out == STDOUT:
+        raise InputError("--review writes review.html into the --out folder; it cannot be used with --out -")
     if "-" in names and jobs > 1:
         raise InputError("standard input (-) can only be read with --jobs 1")
     GAZETTEERS.clear()  # a new run: the overrides file may have changed since the last one in this process
     cached_gazetteer(overrides, max_bytes)  # a bad overrides file fails here, once, before any work
-    tasks = [Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes, save_text is not None)
+    tasks = [Task(name, str(out), folder, "", encoding, excel, sqlite, overrides, max_bytes, save_text is not None,
+                  review)
              for name, folder in zip(names, _folders(names), strict=True)]
     if out == STDOUT:
         warned = _extract_to_stdout(tasks[0], fmt or "yaml", table or "projects", quiet, save_text)
@@ -306,7 +312,7 @@ def _check_extract(tasks: list[Task], out: Path, jobs: int, quiet: bool) -> None
 
     done = _run_all(tasks, jobs, quiet)
     problems = [problem for d in done for problem in d.problems]
-    ours, _ = outdated_files(out, [t.folder for t in tasks], tasks[0].sqlite)  # others are left alone
+    ours, _ = outdated_files(out, [t.folder for t in tasks], tasks[0].sqlite, tasks[0].review)  # others are left alone
     problems += [f"not current (a fresh run removes it): {(out / name).as_posix()}" for name in ours]
     problems += [f"SQLite journal beside the database: {(out / name).as_posix()}"
                  for name in database_journals(out, [t.folder for t in tasks])]
@@ -327,7 +333,7 @@ def _extract_to_folder(tasks: list[Task], out: Path, jobs: int, quiet: bool, sav
             raise InputError(f"{printable((out / journals[0]).as_posix())}: an SQLite journal beside the database "
                              "(a client has it open, or died while writing); close the client or remove the "
                              "journal, then run again (nothing was written)")
-        ours, others = outdated_files(out, folders, tasks[0].sqlite)
+        ours, others = outdated_files(out, folders, tasks[0].sqlite, tasks[0].review)
         removed.extend(ours)
         kept.extend(others)
         return ours
@@ -548,8 +554,10 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
 @main.command("diff", epilog=EXIT_CODES)
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
-              help="text (coloured on a terminal), markdown for release notes, json for scripts.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text",
+              show_default=True,
+              help="text (coloured on a terminal), markdown for release notes, json for scripts, html: a "
+              "self-contained page with each project's record.")
 @click.option("--color/--no-color", "color", default=None,
               help="Colour the text output, or not  [default: on a terminal, unless NO_COLOR is set]")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit status tells (like diff -q).")
@@ -572,14 +580,17 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
       hankkeet diff releases/old/ data/out/ --no-color | less
       hankkeet diff -q old.txt new.txt || echo changed
     """
-    from hankkeet.diff import compare, render_json, render_markdown, render_text
+    from hankkeet.diff import compare, render_html, render_json, render_markdown, render_text
 
     gazetteer = load_gazetteer(overrides, max_bytes)
-    comparison = compare(_load_side(old, gazetteer, max_bytes, encoding),
-                         _load_side(new, gazetteer, max_bytes, encoding))
+    old_records = _load_side(old, gazetteer, max_bytes, encoding)
+    new_records = _load_side(new, gazetteer, max_bytes, encoding)
+    comparison = compare(old_records, new_records)
     if quiet:
         sys.exit(0 if comparison.equal else 1)
-    if fmt == "json":
+    if fmt == "html":
+        click.echo(render_html(comparison, old_records, new_records, input_label(old), input_label(new)), nl=False)
+    elif fmt == "json":
         click.echo(render_json(comparison))
     elif fmt == "markdown":
         click.echo(render_markdown(comparison, old), nl=False)
@@ -587,6 +598,39 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
         colour = use_colour(color)
         click.echo(render_text(comparison, old, colour=colour), nl=False, color=colour)
     sys.exit(0 if comparison.equal else 1)
+
+
+@main.command("review", epilog=EXIT_CODES)
+@click.argument("listing")
+@click.option("--out", "out", type=FILE, default=Path("review.html"), show_default=True,
+              help="The page to write (replaced whole, or left as it was); - writes to standard output.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary line.")
+@encoding_option
+@overrides_option
+@max_bytes_option
+def review_command(listing: str, out: Path, quiet: bool, encoding: str | None, overrides: Path | None,
+                   max_bytes: int) -> None:
+    """Write the review page of a listing: one self-contained HTML file with each
+    project's source lines beside the record read from them, every warning linked
+    to its line (most serious first), filters and three pictures. It needs no
+    network and works with scripts disabled; open it in any browser.
+
+    \b
+    Examples:
+      hankkeet review data/raw/kuntien-digihankkeet.txt && xdg-open review.html
+      hankkeet review page.html --out out/review.html
+    """
+    from hankkeet.pages import review_page
+
+    if listing != "-" and out != STDOUT and Path(listing).resolve() == out.resolve():
+        raise InputError(f"--out {printable(out.as_posix())}: that is the listing; give another file name")
+    gazetteer = load_gazetteer(overrides, max_bytes)
+    release, text = extract_listing(listing, gazetteer, encoding, max_bytes, with_text=True)
+    _write_or_print(review_page(release, text or "", gazetteer.municipalities), out)
+    if not quiet:
+        where = "standard output" if out == STDOUT else printable(out.as_posix())
+        click.echo(f"{release.source.file}: {plural(len(release.projects), 'project')}, "
+                   f"{plural(len(release.diagnostics), 'warning')} -> {where}", err=True)
 
 
 @main.command("history", epilog=EXIT_CODES)

@@ -1,4 +1,4 @@
-"""Compare two releases project by project -> data; render it as text, markdown or json.
+"""Compare two releases project by project -> data; render it as text, markdown, json or html.
 
 Both sides are lists of plain project records (``output.dataset_record`` shape), whichever way they were read:
 a hankkeet.yaml, a dataset folder, or a raw listing extracted first.
@@ -279,3 +279,12 @@ def render_markdown(comparison: Comparison, old_name: str) -> str:
             out += [f"  - {name}: {what}" for name, what in _field_lines(c["fields"])]
         out.append("")
     return "\n".join(out)
+
+
+def render_html(comparison: Comparison, old: list[dict[str, Any]], new: list[dict[str, Any]], old_name: str,
+                new_name: str) -> str:
+    """A self-contained page: each added, removed, renamed and changed project with its record, description
+    changes marked word by word (Jinja2, autoescaped: see ``pages.py``)."""
+    from hankkeet.pages import render_diff
+
+    return render_diff(comparison, old, new, old_name, new_name)

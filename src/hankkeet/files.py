@@ -50,9 +50,10 @@ def folder_name(input_name: str) -> str:
 
 
 def release_files(release: Release, folder: Path, reference: Reference, excel: bool = False,
-                  sqlite: bool = True) -> dict[Path, Output]:
-    """The output files of one release: hankkeet.yaml, the CSV tables, their datapackage.json and (with
-    ``sqlite``) hankkeet.sqlite; ``reference`` is the gazetteer's municipalities."""
+                  sqlite: bool = True, review_text: str | None = None) -> dict[Path, Output]:
+    """The output files of one release: hankkeet.yaml, the CSV tables, their datapackage.json, (with
+    ``sqlite``) hankkeet.sqlite and (given the text the line numbers refer to) review.html; ``reference`` is the
+    gazetteer's municipalities."""
     source = Source(release, reference)
     files: dict[Path, Output] = {folder / "hankkeet.yaml": lambda handle: write_yaml(release, handle)}
     for name in TABLES:
@@ -60,6 +61,10 @@ def release_files(release: Release, folder: Path, reference: Reference, excel: b
     files[folder / "datapackage.json"] = text_writer(datapackage(excel))
     if sqlite:
         files[folder / "hankkeet.sqlite"] = _database_writer(source)
+    if review_text is not None:
+        from hankkeet.pages import review_page
+
+        files[folder / "review.html"] = text_writer(review_page(release, review_text, reference))
     return files
 
 
@@ -102,6 +107,8 @@ def _written_by_hankkeet(path: Path) -> bool:
     first = head.split("\n", 1)[0].rstrip("\r")
     if path.name == "hankkeet.yaml":
         return first == "generator:" and "name: hankkeet" in head[:64]
+    if path.name == "review.html":
+        return first == "<!DOCTYPE html>" and '<meta name="generator" content="hankkeet ' in head
     if path.name == "datapackage.json":
         return first == "{" and '"name": "hankkeet"' in head[:64]
     columns = TABLES[path.name][0]
@@ -109,23 +116,25 @@ def _written_by_hankkeet(path: Path) -> bool:
 
 
 #: The files one input writes into OUT (several inputs write them into OUT/<input>/ instead).
-SINGLE_INPUT_FILES = ("hankkeet.yaml", *TABLES, "datapackage.json", "hankkeet.sqlite")
+SINGLE_INPUT_FILES = ("hankkeet.yaml", *TABLES, "datapackage.json", "hankkeet.sqlite", "review.html")
 
 
 def _present(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def outdated_files(out: Path, folders: list[str], sqlite: bool) -> tuple[list[str], list[str]]:
+def outdated_files(out: Path, folders: list[str], sqlite: bool, review: bool = True) -> tuple[list[str], list[str]]:
     """Files of earlier runs in ``out`` that a run with these per-input ``folders`` would leave looking current
     (names relative to ``out``): those hankkeet wrote, which the run removes, and the others, which it names.
 
-    With several inputs, the top-level outputs of a single-input run; with ``--no-sqlite``, a database.
+    With several inputs, the top-level outputs of a single-input run; with ``--no-sqlite``, a database; without
+    ``--review``, a review page.
     """
     names = [name for name in SINGLE_INPUT_FILES if _present(out / name)] if folders != [""] else []
-    if not sqlite:
-        names += [name for name in (f"{folder}/hankkeet.sqlite".lstrip("/") for folder in folders)
-                  if _present(out / name) and name not in names]
+    for wanted, file in ((sqlite, "hankkeet.sqlite"), (review, "review.html")):
+        if not wanted:
+            names += [name for name in (f"{folder}/{file}".lstrip("/") for folder in folders)
+                      if _present(out / name) and name not in names]
     ours = [name for name in names if _written_by_hankkeet(out / name)]
     return ours, [name for name in names if name not in ours]
 

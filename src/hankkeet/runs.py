@@ -65,6 +65,7 @@ class Task:
     overrides: Path | None
     max_bytes: int
     with_text: bool = False  # --save-text: keep the text the line numbers refer to
+    review: bool = False  # --review: also write review.html
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,16 @@ def run_task(task: Task) -> Done:
     gazetteer = cached_gazetteer(task.overrides, task.max_bytes)
     final = Path(task.out, task.folder)
     with without_cycle_collector():
-        release, text = extract_listing(task.name, gazetteer, task.encoding, task.max_bytes, task.with_text)
+        release, text = extract_listing(task.name, gazetteer, task.encoding, task.max_bytes,
+                                        task.with_text or task.review)
+        review_text = text if task.review else None
         label = release.source.file
         target = printable(final.as_posix()) + "/"
-        done = Done([], [], [d.render(label) for d in release.diagnostics], summary(label, release, target), text)
+        done = Done([], [], [d.render(label) for d in release.diagnostics], summary(label, release, target),
+                    text if task.with_text else None)
         if not task.staging:
             try:
-                files = release_files(release, final, gazetteer.municipalities, task.excel, task.sqlite)
+                files = release_files(release, final, gazetteer.municipalities, task.excel, task.sqlite, review_text)
                 done.problems.extend(stale_files(files, set()))
             except UnreadableOutput as err:
                 raise InputError(str(err.strerror)) from None
@@ -110,7 +114,7 @@ def run_task(task: Task) -> Done:
                 raise InputError(f"cannot check {printable(final.as_posix())}: {err.strerror}") from None
             return done
         for path, writer in release_files(release, Path(task.folder), gazetteer.municipalities, task.excel,
-                                          task.sqlite).items():
+                                          task.sqlite, review_text).items():
             write_file(Path(task.staging, path), writer)
             done.written.append(path.as_posix())
     return done

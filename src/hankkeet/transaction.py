@@ -39,7 +39,7 @@ _OWNER_TEXT = "a staging folder of hankkeet; the next run removes it\n"
 #: A dataset project file: ``<id>.yaml``, an id being ``lead-slug--title-slug`` (see ids.py).
 PROJECT_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*\.yaml")
 OUTPUT_NAME = (r"(?:hankkeet\.yaml|projects\.csv|partners\.csv|contacts\.csv|participants\.csv|"
-               r"municipalities\.csv|datapackage\.json|hankkeet\.sqlite|index\.csv|" + PROJECT_FILE.pattern + ")")
+               r"municipalities\.csv|datapackage\.json|hankkeet\.sqlite|review\.html|index\.csv|" + PROJECT_FILE.pattern + ")")
 #: The snapshots ``hankkeet fetch`` keeps: ``YYYY-MM-DD.html``, its text ``YYYY-MM-DD.txt`` and ``SNAPSHOTS.csv``.
 SNAPSHOT_NAME = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\.(?:html|txt)|SNAPSHOTS\.csv)"
 _OUTPUT_NAME = re.compile(OUTPUT_NAME + "|" + SNAPSHOT_NAME)
