@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench refresh check clean
+.PHONY: run test bench refresh check clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ bench: $(STAMP)
 # non-zero when it changed (refresh-summary.md then holds the markdown summary) or on an error (no summary).
 refresh: $(STAMP)
 	HANKKEET=$(BIN)/hankkeet bash scripts/refresh.sh
+
+# PNGs of a page in headless Chromium (tests/browser.py), at phone and desktop width, into docs/:
+# make screenshots PAGE=review.html NAME=review
+PAGE ?= review.html
+NAME ?= $(basename $(notdir $(PAGE)))
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py $(PAGE) --name $(NAME) --out docs
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
