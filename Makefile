@@ -32,8 +32,15 @@ refresh: $(STAMP)
 # make screenshots PAGE=review.html NAME=review
 PAGE ?= review.html
 NAME ?= $(basename $(notdir $(PAGE)))
+# The README's pictures: the review page of the listing and the diff page of the README's worked example, taken
+# at phone and desktop width by the test suite's browser (headless Chromium) into docs/.
 screenshots: $(STAMP)
-	$(BIN)/python scripts/screenshots.py $(PAGE) --name $(NAME) --out docs
+	mkdir -p build
+	$(BIN)/hankkeet review data/raw/kuntien-digihankkeet.txt --out build/review.html -q
+	sed 's/^2\. Kaupunki omadataoperaattorina$$/&\nHANKE ON PÄÄTTYNYT./; s/^Muut kunnat: Loppi$$/Muut kunnat: Loppi, Riihimäki/; s/^LUMINA$$/LUMINA – Lean, uniform management/' data/raw/kuntien-digihankkeet.txt > build/uusi.txt
+	$(BIN)/hankkeet diff data/raw/kuntien-digihankkeet.txt build/uusi.txt --format html > build/diff.html || [ $$? -eq 1 ]
+	$(BIN)/python scripts/screenshots.py build/review.html --name review --out docs
+	$(BIN)/python scripts/screenshots.py build/diff.html --name diff --out docs
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
