@@ -235,6 +235,22 @@ def test_diff_html_lists_added_removed_renamed_changed(tmp_path: Path) -> None:
     assert "changed-helsinki--kaupunki-omadataoperaattorina" in ids
     assert page.find("b") == [], "a tag in a title is text"
     assert "<ins>+ Riihimäki (694)</ins>" in result.stdout
+    # each project of a listing side with its source lines: the new title at its line of new.txt, the removed
+    # project's lines from old.txt
+    new_lines = new.split("\n")
+    lumina = new_lines.index("LUMINA – Lean, uniform management") + 1
+    assert f"<tr><th scope=\"row\">{lumina}</th><td>LUMINA – Lean, uniform management</td></tr>" in result.stdout
+    removed_line = old.split("\n").index("Vanha poistuva hanke") + 1
+    assert f"<tr><th scope=\"row\">{removed_line}</th><td>Vanha poistuva hanke</td></tr>" in result.stdout
+    assert f"of {tmp_path / 'old.txt'}</summary>" in result.stdout
+
+
+def test_diff_html_of_yaml_sides_has_records_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["extract", str(LISTING), "--out", str(out), "-q", "--no-sqlite"]).exit_code == 0
+    result = CliRunner().invoke(main, ["diff", str(out / "hankkeet.yaml"), str(LISTING), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert "source-lines" not in result.stdout
 
 
 def test_word_changes_mark_inserted_and_deleted_words() -> None:

@@ -551,6 +551,19 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
     return [dataset_record(p) for p in extract_one(name, gazetteer, encoding, max_bytes).projects]
 
 
+def _source_lines(name: str, gazetteer: Gazetteer, max_bytes: int,
+                  encoding: str | None) -> dict[str, list[tuple[int, str]]]:
+    """For diff --format html: each project's source lines when a side is a listing (a text or a saved page;
+    standard input cannot be read twice, and a YAML or folder side has no lines)."""
+    path = Path(name)
+    if name == "-" or path.is_dir() or path.suffix in (".yaml", ".yml"):
+        return {}
+    release, text = extract_listing(name, gazetteer, encoding, max_bytes, with_text=True)
+    lines = (text or "").split("\n")
+    return {p.id: [(n, lines[n - 1]) for n in range(p.line_start, min(p.line_end, len(lines)) + 1)]
+            for p in release.projects}
+
+
 @main.command("diff", epilog=EXIT_CODES)
 @click.argument("old")
 @click.argument("new")
@@ -589,7 +602,9 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
     if quiet:
         sys.exit(0 if comparison.equal else 1)
     if fmt == "html":
-        click.echo(render_html(comparison, old_records, new_records, input_label(old), input_label(new)), nl=False)
+        old_lines, new_lines = (_source_lines(name, gazetteer, max_bytes, encoding) for name in (old, new))
+        click.echo(render_html(comparison, old_records, new_records, input_label(old), input_label(new), old_lines,
+                               new_lines), nl=False)
     elif fmt == "json":
         click.echo(render_json(comparison))
     elif fmt == "markdown":

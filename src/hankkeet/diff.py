@@ -282,9 +282,11 @@ def render_markdown(comparison: Comparison, old_name: str) -> str:
 
 
 def render_html(comparison: Comparison, old: list[dict[str, Any]], new: list[dict[str, Any]], old_name: str,
-                new_name: str) -> str:
-    """A self-contained page: each added, removed, renamed and changed project with its record, description
-    changes marked word by word (Jinja2, autoescaped: see ``pages.py``)."""
+                new_name: str, old_lines: dict[str, list[tuple[int, str]]] | None = None,
+                new_lines: dict[str, list[tuple[int, str]]] | None = None) -> str:
+    """A self-contained page: each added, removed, renamed and changed project with its record and (for a side
+    that is a listing) its source lines, description changes marked word by word (Jinja2, autoescaped: see
+    ``pages.py``)."""
     from hankkeet.pages import render_diff
 
-    return render_diff(comparison, old, new, old_name, new_name)
+    return render_diff(comparison, old, new, old_name, new_name, old_lines, new_lines)

@@ -40,11 +40,17 @@ def word_changes(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+#: A listing's source lines per project id: [(line number, text), ...] (none for a side that is not a listing).
+SourceLines = dict[str, list[tuple[int, str]]]
+
+
 def render_diff(comparison: Any, old: list[dict[str, Any]], new: list[dict[str, Any]], old_name: str,
-                new_name: str) -> str:
-    """The release diff as a page: added, removed, renamed and changed, each with its record."""
+                new_name: str, old_lines: SourceLines | None = None, new_lines: SourceLines | None = None) -> str:
+    """The release diff as a page: added, removed, renamed and changed, each with its record and, for a side
+    that is a listing, its source lines."""
     from hankkeet.diff import summary_line
 
     return _ENV.get_template("diff.html.j2").render(
         comparison=comparison, summary=summary_line(comparison, old_name), old_name=old_name, new_name=new_name,
-        old_by_id={r["id"]: r for r in old}, new_by_id={r["id"]: r for r in new}, word_changes=word_changes)
+        old_by_id={r["id"]: r for r in old}, new_by_id={r["id"]: r for r in new}, word_changes=word_changes,
+        old_lines=old_lines or {}, new_lines=new_lines or {})
