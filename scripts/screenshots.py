@@ -13,9 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import BrowserError, png_colours, start_chromium  # noqa: E402
-
-SIZES = {"phone": (390, 844, True), "desktop": (1280, 800, False)}
+from browser import SCREENS, BrowserError, png_colours, screenshot_at, start_chromium  # noqa: E402
 
 
 def main() -> int:
@@ -34,11 +32,9 @@ def main() -> int:
         print(f"screenshots: {error}", file=sys.stderr)
         return 2
     try:
-        for label, (width, height, mobile) in SIZES.items():
+        for label, (width, height, mobile) in SCREENS.items():
             page = browser.new_page()
-            page.set_size(width, height, mobile=mobile)
-            page.open(args.page)
-            png = page.screenshot()
+            png = screenshot_at(page, args.page, width, height, mobile)
             extra = [url for url in page.requests if url != args.page.resolve().as_uri()]
             page.close()
             if extra:

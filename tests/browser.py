@@ -243,6 +243,17 @@ def png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
+#: The widths a page is looked at: a phone's and a desktop's (width, height, mobile emulation).
+SCREENS = {"phone": (390, 844, True), "desktop": (1280, 800, False)}
+
+
+def screenshot_at(page: Page, path: Path, width: int, height: int, mobile: bool) -> bytes:
+    """The PNG of ``path`` opened in ``page`` at that size."""
+    page.set_size(width, height, mobile=mobile)
+    page.open(path)
+    return page.screenshot()
+
+
 def png_colours(png: bytes, limit: int = 16) -> int:
     """How many distinct pixel values the PNG has (counting stops at `limit`): 1 means blank.
 

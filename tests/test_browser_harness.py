@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 import pytest
-from browser import Page, chromium, page, png_colours, png_size  # noqa: F401 (fixtures)
+from browser import SCREENS, Page, chromium, page, png_colours, png_size, screenshot_at  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -128,12 +128,10 @@ def test_the_harness_sees_requests_a_page_makes(page: Page, tmp_path: Path) -> N
     assert set(page.requests[1:]) == {"http://127.0.0.1:9/x.png", (tmp_path / "other.css").resolve().as_uri()}
 
 
-@pytest.mark.parametrize(("width", "height", "mobile"), [(390, 844, True), (1280, 800, False)])
+@pytest.mark.parametrize(("width", "height", "mobile"), SCREENS.values(), ids=SCREENS.keys())
 def test_screenshot_is_not_blank(page: Page, stand_in: Path, width: int, height: int,  # noqa: F811
                                  mobile: bool) -> None:
-    page.set_size(width, height, mobile=mobile)
-    page.open(stand_in)
-    png = page.screenshot()
+    png = screenshot_at(page, stand_in, width, height, mobile)
     assert png_size(png) == (width, height)
     assert png_colours(png) > 2
 

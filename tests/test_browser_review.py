@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import Page, chromium, page, png_colours, png_size  # noqa: F401 (fixtures)
+from browser import SCREENS, Page, chromium, page, png_colours, png_size, screenshot_at  # noqa: F401 (fixtures)
 from click.testing import CliRunner
 from conftest import LISTING
 
@@ -101,12 +101,10 @@ def test_the_pages_make_no_network_request(page: Page, review_page: Path, tmp_pa
     assert page.js("document.querySelectorAll('#renamed article.project').length") == 1
 
 
-@pytest.mark.parametrize(("width", "height", "mobile"), [(390, 844, True), (1280, 800, False)])
+@pytest.mark.parametrize(("width", "height", "mobile"), SCREENS.values(), ids=SCREENS.keys())
 def test_screenshots_are_not_blank(page: Page, review_page: Path, width: int, height: int,  # noqa: F811
                                    mobile: bool) -> None:
-    page.set_size(width, height, mobile=mobile)
-    page.open(review_page)
-    png = page.screenshot()
+    png = screenshot_at(page, review_page, width, height, mobile)
     assert png_size(png) == (width, height)
     assert png_colours(png) > 2
 

@@ -60,7 +60,7 @@ Exit status:
   128+N  ended by signal N (130: Ctrl-C)"""
 
 
-class _Folder(click.Path):
+class _OutputPath(click.Path):
     """A folder (or file) to write into; an empty name (``--out ''``, often an unset shell variable) is refused
     rather than taken as the current folder."""
 
@@ -72,9 +72,9 @@ class _Folder(click.Path):
         return super().convert(value, param, ctx)
 
 
-FOLDER = _Folder(file_okay=False, path_type=Path)
+FOLDER = _OutputPath(file_okay=False, path_type=Path)
 #: A file to write: an empty name is refused as for a folder.
-FILE = _Folder(dir_okay=False, file_okay=True, path_type=Path)
+FILE = _OutputPath(dir_okay=False, file_okay=True, path_type=Path)
 
 
 @click.group(
@@ -528,6 +528,14 @@ def _dataset_texts(paths: list[Path], max_bytes: int) -> dict[str, str]:
 def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES,
                encoding: str | None = None) -> list[dict[str, Any]]:
     """Project records from a dataset folder, an extract output folder or its hankkeet.yaml, or a raw listing."""
+    return _read_side(name, gazetteer, max_bytes, encoding)[0]
+
+
+def _read_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None,
+               with_lines: bool = False) -> tuple[list[dict[str, Any]], dict[str, list[tuple[int, str]]]]:
+    """The project records of a side (see _load_side), and with ``with_lines`` each project's source lines when
+    the side is a listing file, from the same reading (a YAML or folder side has none; standard input is given
+    records only, as for the other formats)."""
     from hankkeet.diff import records_from_dataset, records_from_release_yaml
     from hankkeet.output import dataset_record
     from hankkeet.yamlsafe import YamlInputError
@@ -536,32 +544,23 @@ def _load_side(name: str, gazetteer: Gazetteer, max_bytes: int = DEFAULT_MAX_BYT
     try:
         if name != "-" and path.is_dir() and (path / "hankkeet.yaml").is_file():
             name = (path / "hankkeet.yaml").as_posix()
-            return records_from_release_yaml(decode(read_input(name, max_bytes)), name)
+            return records_from_release_yaml(decode(read_input(name, max_bytes)), name), {}
         if name != "-" and path.is_dir():
             texts = _dataset_texts([p for p in sorted(path.glob("*.yaml")) if p.is_file()], max_bytes)
             if not texts:
                 raise InputError(f"{name}: no project *.yaml files in this folder")
-            return records_from_dataset(texts)
+            return records_from_dataset(texts), {}
         if path.suffix in (".yaml", ".yml"):
-            return records_from_release_yaml(decode(read_input(name, max_bytes)), name)
+            return records_from_release_yaml(decode(read_input(name, max_bytes)), name), {}
     except SourceError as err:
         raise InputError(f"{name}: {err}") from None
     except YamlInputError as err:  # names the file itself, and the line or field
         raise InputError(str(err)) from None
-    return [dataset_record(p) for p in extract_one(name, gazetteer, encoding, max_bytes).projects]
-
-
-def _source_lines(name: str, gazetteer: Gazetteer, max_bytes: int,
-                  encoding: str | None) -> dict[str, list[tuple[int, str]]]:
-    """For diff --format html: each project's source lines when a side is a listing (a text or a saved page;
-    standard input cannot be read twice, and a YAML or folder side has no lines)."""
-    path = Path(name)
-    if name == "-" or path.is_dir() or path.suffix in (".yaml", ".yml"):
-        return {}
-    release, text = extract_listing(name, gazetteer, encoding, max_bytes, with_text=True)
-    lines = (text or "").split("\n")
-    return {p.id: [(n, lines[n - 1]) for n in range(p.line_start, min(p.line_end, len(lines)) + 1)]
-            for p in release.projects}
+    release, text = extract_listing(name, gazetteer, encoding, max_bytes, with_text=with_lines and name != "-")
+    lines = text.split("\n") if text is not None else []
+    sources = {p.id: [(n, lines[n - 1]) for n in range(p.line_start, min(p.line_end, len(lines)) + 1)]
+               for p in release.projects} if lines else {}
+    return [dataset_record(p) for p in release.projects], sources
 
 
 @main.command("diff", epilog=EXIT_CODES)
@@ -596,13 +595,12 @@ def diff_command(old: str, new: str, fmt: str, color: bool | None, quiet: bool, 
     from hankkeet.diff import compare, render_html, render_json, render_markdown, render_text
 
     gazetteer = load_gazetteer(overrides, max_bytes)
-    old_records = _load_side(old, gazetteer, max_bytes, encoding)
-    new_records = _load_side(new, gazetteer, max_bytes, encoding)
+    (old_records, old_lines), (new_records, new_lines) = (
+        _read_side(name, gazetteer, max_bytes, encoding, with_lines=fmt == "html") for name in (old, new))
     comparison = compare(old_records, new_records)
     if quiet:
         sys.exit(0 if comparison.equal else 1)
     if fmt == "html":
-        old_lines, new_lines = (_source_lines(name, gazetteer, max_bytes, encoding) for name in (old, new))
         click.echo(render_html(comparison, old_records, new_records, input_label(old), input_label(new), old_lines,
                                new_lines), nl=False)
     elif fmt == "json":

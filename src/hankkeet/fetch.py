@@ -6,7 +6,6 @@ time); a snapshot is ``YYYY-MM-DD.html``, its text rendition ``YYYY-MM-DD.txt`` 
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -39,7 +38,6 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # What percent-encoding leaves as it is: the reserved characters and "%" (a URL given already encoded stays so).
 _PATH_SAFE = "/%:@!$&'()*+,;=~"
 _QUERY_SAFE = _PATH_SAFE + "?"
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class FetchError(Exception):
@@ -316,29 +314,15 @@ def page_text(page: Page) -> str:
     """The text rendition of the page, decoded as a browser would: by its BOM, else the charset of the
     Content-Type header, else its own <meta> declaration, else as UTF-8."""
     from hankkeet.source import SourceError
-    from hankkeet.webpage import html_to_text
+    from hankkeet.webpage import charset_codec, html_to_text, page_encoding
 
-    encoding = None if page.body.startswith(_BOMS) else header_encoding(page.charset)
+    transport = charset_codec(page.charset)
     try:
-        return html_to_text(page.body, encoding)
+        return html_to_text(page.body, transport=transport)
     except SourceError as err:
-        how = f" as {encoding} (the Content-Type header's charset)" if encoding else ""
+        used = page_encoding(page.body, transport=transport)  # None when a BOM decided
+        how = f" as {used} (the Content-Type header's charset)" if used is not None and used == transport else ""
         raise FetchError(f"{page.url}: the page cannot be decoded{how}: {err}{_NOTHING}") from None
-
-
-def header_encoding(charset: str | None) -> str | None:
-    """The codec of a Content-Type charset, with the labels a browser reads otherwise (latin-1 is windows-1252);
-    None for none, or one Python does not know (the page's own declaration decides then, as in a browser)."""
-    from hankkeet.source import SourceError, text_codec
-    from hankkeet.webpage import CHARSET_MEANS
-
-    if not charset or not charset.strip():
-        return None
-    label = charset.strip().strip("\"'").lower()
-    try:
-        return text_codec(CHARSET_MEANS.get(label, label))
-    except SourceError:
-        return None
 
 
 def check_listing(page: Page, text: str) -> None:

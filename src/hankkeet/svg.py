@@ -34,7 +34,8 @@ def ranking(release: Release, reference: Mapping[str, Municipality], top: int = 
     return [(reference[code].name_fi, {role: by_code[code][role] for role in ROLES}) for code in order]
 
 
-def region_matrix(release: Release, reference: Mapping[str, Municipality]) -> tuple[list[str], dict[tuple[str, str], int]]:
+def region_matrix(release: Release,
+                  reference: Mapping[str, Municipality]) -> tuple[list[str], dict[tuple[str, str], int]]:
     """Regions (most projects first) and {(region, region): projects in which both take part}; the diagonal is the
     projects a region takes part in."""
     regions: dict[str, set[str]] = {}
@@ -112,7 +113,8 @@ def draw_matrix(regions: list[str], cells: dict[tuple[str, str], int]) -> Markup
                         f'<text x="{cx + cell / 2 - 0.5}" y="{y + 17}" text-anchor="middle" fill="{ink}" '
                         f'font-size="10">{n}</text>')
     size = label + len(regions) * cell + 10
-    return _svg(size + 70, size, "Projects joining two regions (diagonal: projects of the region)", body, "chart-matrix")
+    return _svg(size + 70, size, "Projects joining two regions (diagonal: projects of the region)", body,
+                "chart-matrix")
 
 
 def draw_ended(rows: list[tuple[str, int, int]]) -> Markup:

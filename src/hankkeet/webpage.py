@@ -361,16 +361,26 @@ CHARSET_MEANS = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp12
                   "utf-16be": "utf-8"}
 
 
+def charset_codec(label: str | None) -> str | None:
+    """The codec of a charset label (in a <meta> or an HTTP Content-Type), read as browsers read it (latin-1 is
+    windows-1252); None for none, or one Python does not know."""
+    label = (label or "").strip().strip("\"'").lower()
+    if not label:
+        return None
+    try:
+        return text_codec(CHARSET_MEANS.get(label, label))
+    except SourceError:
+        return None
+
+
 def declared_charset(data: bytes) -> str | None:
     """The text encoding a page declares in its first 2 KB; None when it declares none or an unknown one."""
     finder = _CharsetFinder()
     finder.feed(data[:HEAD_BYTES].decode("latin-1"))  # the markup of a head is ASCII in any encoding it declares
     if finder.charset is None:
         return None
-    label = finder.charset.lower()
-    try:
-        codec = text_codec(CHARSET_MEANS.get(label, label))
-    except SourceError:
+    codec = charset_codec(finder.charset)
+    if codec is None:
         return None  # read as UTF-8, where a browser would fall back to its default
     # Only an encoding in which the markup itself is ASCII can be declared in it (no UTF-7, UTF-16 or EBCDIC:
     # browsers ignore those too).
@@ -379,15 +389,17 @@ def declared_charset(data: bytes) -> str | None:
     return codec
 
 
-def page_encoding(data: bytes, encoding: str | None = None) -> str | None:
-    """How to decode a page: --encoding, else its BOM (None: source.decode reads BOMs), else its declaration."""
+def page_encoding(data: bytes, encoding: str | None = None, transport: str | None = None) -> str | None:
+    """How to decode a page: --encoding, else its BOM (None: source.decode reads BOMs), else the codec the server
+    named (``transport``, from its Content-Type), else the page's own declaration (as browsers do)."""
     if encoding is not None or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return encoding
-    return declared_charset(data)
+    return transport or declared_charset(data)
 
 
-def html_to_text(data: bytes, encoding: str | None = None) -> str:
+def html_to_text(data: bytes, encoding: str | None = None, transport: str | None = None) -> str:
     """The text rendition of a page's listing: a line per block element of its main content, each ending in a
-    line break; empty when the content holds no text. Raises SourceDecodeError for bytes that do not decode."""
-    lines = render(content(parse(decode(data, page_encoding(data, encoding)))))
+    line break; empty when the content holds no text. ``transport`` is the codec a server's Content-Type named
+    (see page_encoding). Raises SourceDecodeError for bytes that do not decode."""
+    lines = render(content(parse(decode(data, page_encoding(data, encoding, transport)))))
     return "".join(line + "\n" for line in lines)
